@@ -1,0 +1,131 @@
+/**
+ * The real PostgreSQL parser (libpg-query 18, WASM). It loads once, asynchronously; after that every
+ * call is synchronous, which is what linting on each keystroke needs.
+ *
+ * libpg-query reports node locations as UTF-8 byte offsets and syntax-error cursors as code-point
+ * offsets; everything leaving this module is converted to UTF-16 offsets.
+ */
+import { loadModule, parseSync, scanSync } from 'libpg-query';
+import type { Node } from '@pgsql/types';
+
+let loading: Promise<void> | undefined;
+let loaded = false;
+
+export function loadPostgresParser(): Promise<void> {
+  loading ??= loadModule().then(() => {
+    loaded = true;
+  });
+  return loading;
+}
+
+export function isPostgresParserLoaded(): boolean {
+  return loaded;
+}
+
+function requireLoaded(): void {
+  if (!loaded) throw new Error('The PostgreSQL parser is not loaded yet: await loadPostgresParser() first.');
+}
+
+export interface ParsedStatement {
+  node: Node;
+  /** UTF-8 byte offset and length of the statement inside the parsed text. */
+  byteLocation: number;
+  byteLength: number | undefined;
+}
+
+export type ParseOutcome =
+  | { ok: true; statements: ParsedStatement[] }
+  | { ok: false; message: string; offset: number };
+
+/** Parses one chunk of SQL. Never throws for bad SQL: a syntax error is an outcome. */
+export function parsePostgres(text: string): ParseOutcome {
+  requireLoaded();
+  try {
+    const result = parseSync(text);
+    const statements = (result.stmts ?? []).map((raw) => ({
+      node: raw.stmt as Node,
+      byteLocation: raw.stmt_location ?? 0,
+      byteLength: raw.stmt_len,
+    }));
+    return { ok: true, statements };
+  } catch (error) {
+    const details = (error as { sqlDetails?: { message?: string; cursorPosition?: number } }).sqlDetails;
+    const message = details?.message ?? (error instanceof Error ? error.message : String(error));
+    const cursor = details?.cursorPosition;
+    return { ok: false, message, offset: cursor === undefined || cursor < 0 ? 0 : codePointToUtf16(text, cursor) };
+  }
+}
+
+export interface Token {
+  /** UTF-16 offsets inside the scanned text. */
+  start: number;
+  end: number;
+  text: string;
+  /** PostgreSQL's token name (IDENT, SCONST, ASCII_59 …) or, for keywords, the keyword in upper case. */
+  name: string;
+  isKeyword: boolean;
+}
+
+/** Tokens of one chunk from PostgreSQL's own scanner, or undefined when the scanner rejects the text. */
+export function scanPostgres(text: string): Token[] | undefined {
+  requireLoaded();
+  let result;
+  try {
+    result = scanSync(text);
+  } catch {
+    return undefined;
+  }
+  const toUtf16 = byteOffsetConverter(text);
+  return result.tokens.map((t) => {
+    const isKeyword = t.keywordKind !== 0;
+    return {
+      start: toUtf16(t.start),
+      end: toUtf16(t.end),
+      text: t.text,
+      name: isKeyword ? t.text.toUpperCase() : t.tokenName,
+      isKeyword,
+    };
+  });
+}
+
+// eslint-disable-next-line no-control-regex -- the whole ASCII range, NUL included, is the point
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
+
+/** Returns a function mapping UTF-8 byte offsets of `text` to UTF-16 offsets (identity for ASCII). */
+export function byteOffsetConverter(text: string): (byteOffset: number) => number {
+  if (ASCII_ONLY.test(text)) return (b) => b;
+  // Sparse table: byte offset of each UTF-16 index; searched with a binary search.
+  const bytesAt = new Uint32Array(text.length + 1);
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    bytesAt[i] = bytes;
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      // A byte offset never points inside a surrogate pair: give the low half a value in between.
+      bytesAt[++i] = bytes + 2;
+      bytes += 4;
+    } else bytes += 3;
+  }
+  bytesAt[text.length] = bytes;
+  return (b) => {
+    let lo = 0;
+    let hi = text.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (bytesAt[mid] < b) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+}
+
+export function codePointToUtf16(text: string, codePoints: number): number {
+  let i = 0;
+  for (let cp = 0; cp < codePoints && i < text.length; cp++) {
+    const c = text.charCodeAt(i);
+    i += c >= 0xd800 && c <= 0xdbff ? 2 : 1;
+  }
+  return i;
+}

@@ -1,0 +1,156 @@
+/**
+ * A migration file as a list of statements, each with its parse tree (or its syntax error) and exact
+ * UTF-16 ranges in the file. Parse results are cached by statement text so that re-linting after an
+ * edit only parses the statements the edit touched.
+ */
+import type { Node } from '@pgsql/types';
+import type { TextRange } from '../../types';
+import { byteOffsetConverter, parsePostgres, scanPostgres, type ParseOutcome, type Token } from './parser';
+import { splitStatements, type Chunk, type LineComment } from './split';
+
+/** The parse-tree node type (`AlterTableStmt`, `IndexStmt` …) or one of the non-SQL chunk kinds. */
+export type StatementKind = string;
+
+export const SYNTAX_ERROR = 'SyntaxError';
+export const PSQL_META = 'PsqlMeta';
+export const COPY_DATA = 'CopyData';
+
+/** Chunk-level data shared by the statements parsed from one chunk (usually exactly one). */
+class ChunkText {
+  private tokenCache: Token[] | undefined;
+  private converter: ((byteOffset: number) => number) | undefined;
+
+  constructor(
+    readonly start: number,
+    readonly text: string,
+  ) {}
+
+  /** File offset of a UTF-8 byte offset inside this chunk. */
+  offsetOfByte(byteOffset: number): number {
+    this.converter ??= byteOffsetConverter(this.text);
+    return this.start + this.converter(byteOffset);
+  }
+
+  /** PostgreSQL's scanner tokens with file offsets; scanned on first use only (most statements never need them). */
+  tokens(): Token[] {
+    if (!this.tokenCache) {
+      const scanned = scanPostgres(this.text) ?? [];
+      this.tokenCache = scanned.map((t) => ({ ...t, start: t.start + this.start, end: t.end + this.start }));
+    }
+    return this.tokenCache;
+  }
+}
+
+export class Statement {
+  constructor(
+    /** Position among the file's statements (0-based). */
+    readonly index: number,
+    readonly kind: StatementKind,
+    /** The statement in the file, without the terminating semicolon. */
+    readonly range: TextRange,
+    readonly node: Node | undefined,
+    private readonly chunk: ChunkText,
+    /** For syntax errors and unterminated text: the message and the file offset it points at. */
+    readonly error?: { message: string; offset: number },
+  ) {}
+
+  get text(): string {
+    return this.chunk.text.slice(this.range.start - this.chunk.start, this.range.end - this.chunk.start);
+  }
+
+  /** Converts a parse-tree `location` (UTF-8 bytes within the statement's chunk) into a file offset. */
+  offsetOf(location: number | undefined): number {
+    if (location === undefined || location < 0) return this.range.start;
+    return this.chunk.offsetOfByte(location);
+  }
+
+  /** Tokens of this statement, with file offsets. */
+  tokens(): Token[] {
+    return this.chunk.tokens().filter((t) => t.start >= this.range.start && t.start < this.range.end + 1);
+  }
+
+  /** The node's payload when the statement is of the given kind, e.g. `stmt.as('IndexStmt')`. */
+  as<K extends NodeKind>(kind: K): NodeOf<K> | undefined {
+    return this.kind === kind ? ((this.node as Record<string, unknown>)[kind] as NodeOf<K>) : undefined;
+  }
+}
+
+type UnionKeys<T> = T extends unknown ? keyof T : never;
+export type NodeKind = UnionKeys<Node>;
+export type NodeOf<K extends NodeKind> = Extract<Node, Record<K, unknown>>[K];
+
+export interface ParsedFile {
+  text: string;
+  statements: Statement[];
+  lineComments: LineComment[];
+}
+
+/** A bounded cache of parse outcomes keyed by statement text. */
+export class ParseCache {
+  private readonly entries = new Map<string, ParseOutcome>();
+  constructor(private readonly capacity = 20000) {}
+
+  parse(text: string): ParseOutcome {
+    const hit = this.entries.get(text);
+    if (hit) return hit;
+    const outcome = parsePostgres(text);
+    if (this.entries.size >= this.capacity) {
+      // Drop the oldest quarter; Map iteration order is insertion order.
+      let drop = this.capacity >> 2;
+      for (const key of this.entries.keys()) {
+        this.entries.delete(key);
+        if (--drop <= 0) break;
+      }
+    }
+    this.entries.set(text, outcome);
+    return outcome;
+  }
+}
+
+export function parseFile(text: string, cache?: ParseCache): ParsedFile {
+  const { chunks, lineComments } = splitStatements(text);
+  const statements: Statement[] = [];
+  for (const chunk of chunks) addChunk(text, chunk, statements, cache);
+  return { text, statements, lineComments };
+}
+
+function addChunk(text: string, chunk: Chunk, out: Statement[], cache: ParseCache | undefined): void {
+  const chunkText = new ChunkText(chunk.start, text.slice(chunk.start, chunk.end));
+  const range = { start: chunk.start, end: trimSemicolon(text, chunk) };
+  if (chunk.kind === 'psql-meta') {
+    out.push(new Statement(out.length, PSQL_META, range, undefined, chunkText));
+    return;
+  }
+  if (chunk.kind === 'copy-data') {
+    const error = chunk.unterminated ? { message: `unterminated ${chunk.unterminated.what}`, offset: chunk.start } : undefined;
+    out.push(new Statement(out.length, COPY_DATA, range, undefined, chunkText, error));
+    return;
+  }
+  if (range.end === range.start) return; // a lone semicolon
+  const outcome = cache ? cache.parse(chunkText.text) : parsePostgres(chunkText.text);
+  if (!outcome.ok) {
+    const offset = chunk.unterminated ? chunk.unterminated.at : chunk.start + outcome.offset;
+    const message = chunk.unterminated ? `unterminated ${chunk.unterminated.what}` : outcome.message;
+    out.push(new Statement(out.length, SYNTAX_ERROR, range, undefined, chunkText, { message, offset }));
+    return;
+  }
+  for (const parsed of outcome.statements) {
+    const start = chunkText.offsetOfByte(parsed.byteLocation);
+    const end = parsed.byteLength === undefined ? range.end : chunkText.offsetOfByte(parsed.byteLocation + parsed.byteLength);
+    const kind = parsed.node ? Object.keys(parsed.node)[0] : 'Empty';
+    out.push(new Statement(out.length, kind, { start: skipLeadingSpace(text, start, end), end }, parsed.node, chunkText));
+  }
+}
+
+function trimSemicolon(text: string, chunk: Chunk): number {
+  let end = chunk.end;
+  if (chunk.kind === 'sql' && !chunk.unterminated && text.charCodeAt(end - 1) === 59) end--;
+  while (end > chunk.start && /\s/.test(text[end - 1])) end--;
+  return end;
+}
+
+function skipLeadingSpace(text: string, start: number, end: number): number {
+  let i = start;
+  while (i < end && /\s/.test(text[i])) i++;
+  return i;
+}

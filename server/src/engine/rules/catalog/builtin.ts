@@ -1,0 +1,7 @@
+import invalidDirective from '../invalid-directive';
+import syntaxError from '../syntax-error';
+import unreadableFile from '../unreadable-file';
+import type { Rule } from '../define';
+
+/** Findings the linter itself reports (not from a rule's visitors). */
+export const BUILTIN_RULES: Rule[] = [syntaxError, invalidDirective, unreadableFile];

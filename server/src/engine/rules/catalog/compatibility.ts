@@ -1,0 +1,3 @@
+import type { Rule } from '../define';
+
+export const COMPATIBILITY_RULES: Rule[] = [];

@@ -1,0 +1,3 @@
+import type { Rule } from '../define';
+
+export const CONVENTIONS_RULES: Rule[] = [];

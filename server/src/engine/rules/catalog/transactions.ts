@@ -1,0 +1,3 @@
+import type { Rule } from '../define';
+
+export const TRANSACTIONS_RULES: Rule[] = [];

@@ -1,0 +1,40 @@
+/**
+ * CREATE INDEX without CONCURRENTLY holds a SHARE lock for the whole build: writes to the table stop
+ * until the index is built. On 14.0–14.3, CONCURRENTLY itself could corrupt indexes (fixed in 14.4).
+ */
+import { relationKey, relationLabel } from '../dialects/postgres/ast';
+import { headRange } from '../dialects/postgres/ranges';
+import { describeLock } from '../locks/modes';
+import { defineRule } from './define';
+
+export default defineRule({
+  id: 'create-index-concurrently',
+  meta: {
+    category: 'locking',
+    severity: 'warning',
+    summary: 'CREATE INDEX without CONCURRENTLY on an existing table blocks writes for the whole build.',
+    messages: {
+      notConcurrent:
+        'CREATE INDEX takes a {{lock}} until the index is built; on a large table that is minutes of failed or queued writes.',
+      brokenConcurrently:
+        'CREATE INDEX CONCURRENTLY on PostgreSQL {{version}} can silently corrupt the index (fixed in 14.4); upgrade first or build it in a maintenance window.',
+    },
+    help: 'Use CREATE INDEX CONCURRENTLY IF NOT EXISTS in a migration of its own that runs outside a transaction.',
+    fix: 'autofix',
+  },
+  check(ctx) {
+    return {
+      IndexStmt(index, stmt) {
+        if (ctx.isNewTable(index.relation)) return;
+        if (ctx.schema.table(relationKey(index.relation))?.partitioned) return; // partitioned-index
+        const range = headRange(stmt, index.relation?.location);
+        if (index.concurrent) {
+          const { major, minor } = ctx.serverVersion;
+          if (major === 14 && minor < 4) ctx.report({ stmt, range, messageId: 'brokenConcurrently', data: { version: `${major}.${minor}` } });
+          return;
+        }
+        ctx.report({ stmt, range, messageId: 'notConcurrent', data: { lock: describeLock('ShareLock', relationLabel(index.relation)) } });
+      },
+    };
+  },
+});

@@ -1,0 +1,18 @@
+/** Reported by the linter for files that are not UTF-8 text. */
+import { defineRule } from './define';
+
+export default defineRule({
+  id: 'unreadable-file',
+  meta: {
+    category: 'syntax',
+    severity: 'error',
+    summary: 'A migration file that is binary or not valid UTF-8.',
+    messages: {
+      binary: 'This file contains NUL bytes: it is binary, not SQL, and was not linted.',
+      invalidUtf8: 'This file is not valid UTF-8 from here on; PostgreSQL will reject it under a UTF-8 client encoding.',
+    },
+    help: 'Save the migration as UTF-8 text.',
+    fix: 'none',
+  },
+  check: () => ({}),
+});

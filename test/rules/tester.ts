@@ -1,0 +1,83 @@
+/**
+ * Rule tester: `valid` SQL must give no finding of the rule; each `invalid` case must give exactly the
+ * listed findings of the rule (message id and 1-based line/column range), nothing more.
+ */
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { lint, LineIndex, loadPostgresParser, resolveConfig, RULES_BY_ID, type Finding, type ProjectConfig } from '../../server/src/engine/index';
+
+export interface ValidCase {
+  sql: string;
+  name?: string;
+  /** Target server version, e.g. 11 or "14.2" (default 16). */
+  pg?: number | string;
+  config?: ProjectConfig;
+  /** The framework runs the file in a transaction. */
+  inTransaction?: boolean;
+}
+
+export interface ExpectedFinding {
+  messageId?: string;
+  /** 1-based, inclusive start; endColumn is exclusive (as in the CLI's JSON). */
+  line: number;
+  column: number;
+  endLine?: number;
+  endColumn?: number;
+  /** Substrings the message must contain. */
+  messageIncludes?: string[];
+}
+
+export interface InvalidCase extends ValidCase {
+  errors: ExpectedFinding[];
+}
+
+export interface Located extends Finding {
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+export function lintForTest(c: ValidCase): Located[] {
+  const config = resolveConfig(c.config, c.pg === undefined ? undefined : { postgresVersion: c.pg });
+  const { findings } = lint(c.sql, { config, runsInTransaction: c.inTransaction });
+  const lines = new LineIndex(c.sql);
+  return findings.map((f) => {
+    const s = lines.position(f.range.start);
+    const e = lines.position(f.range.end);
+    return { ...f, line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1 };
+  });
+}
+
+const title = (c: ValidCase): string => c.name ?? (c.sql.length > 70 ? `${c.sql.slice(0, 67).replace(/\s+/g, ' ')}…` : c.sql.replace(/\s+/g, ' '));
+
+export function ruleTester(ruleId: string, cases: { valid: (string | ValidCase)[]; invalid: InvalidCase[] }): void {
+  describe(`rule ${ruleId}`, () => {
+    before(() => loadPostgresParser());
+    it('is registered', () => assert.ok(RULES_BY_ID.has(ruleId), `${ruleId} is not in the rule registry`));
+    for (const raw of cases.valid) {
+      const c = typeof raw === 'string' ? { sql: raw } : raw;
+      it(`valid: ${title(c)}`, () => {
+        const found = lintForTest(c).filter((f) => f.rule === ruleId);
+        assert.deepEqual(found.map((f) => `${f.line}:${f.column} ${f.message}`), [], 'expected no finding');
+        assert.equal(lintForTest(c).filter((f) => f.rule === 'syntax-error').length, 0, 'valid SQL must parse');
+      });
+    }
+    for (const c of cases.invalid) {
+      it(`invalid: ${title(c)}`, () => {
+        const found = lintForTest(c).filter((f) => f.rule === ruleId);
+        assert.equal(found.length, c.errors.length, `expected ${c.errors.length} finding(s), got: ${found.map((f) => `${f.line}:${f.column} ${f.message}`).join(' | ') || 'none'}`);
+        c.errors.forEach((expected, i) => {
+          const f = found[i];
+          if (expected.messageId) assert.equal(f.messageId, expected.messageId);
+          assert.equal(`${f.line}:${f.column}`, `${expected.line}:${expected.column}`, 'start');
+          if (expected.endLine !== undefined || expected.endColumn !== undefined) {
+            assert.equal(`${f.endLine}:${f.endColumn}`, `${expected.endLine ?? expected.line}:${expected.endColumn}`, 'end');
+          }
+          assert.doesNotMatch(f.message, /\{\{/, 'message has an unfilled placeholder');
+          for (const part of expected.messageIncludes ?? []) assert.ok(f.message.includes(part), `message "${f.message}" lacks "${part}"`);
+        });
+      });
+    }
+  });
+}
