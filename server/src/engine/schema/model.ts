@@ -65,6 +65,16 @@ export class SchemaModel {
     return this.tables.get(key)?.origin === 'current-file';
   }
 
+  /** After a file of the history: what it created is no longer new to the files that follow. */
+  settleFile(): void {
+    for (const table of this.tables.values()) {
+      table.origin = 'history';
+      for (const c of table.constraints) c.origin = 'history';
+      for (const i of table.indexes) i.origin = 'history';
+    }
+    for (const e of this.enums.values()) e.origin = 'history';
+  }
+
   /** Applies one statement's effect on the schema. Statements the model does not track are ignored. */
   apply(stmt: Statement, origin: Origin): void {
     const node = stmt.node;
