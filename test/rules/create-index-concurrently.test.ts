@@ -5,6 +5,20 @@ ruleTester('create-index-concurrently', {
     'CREATE INDEX CONCURRENTLY idx_users_email ON users (email);',
     'CREATE TABLE users (id bigint, email text);\nCREATE INDEX idx_users_email ON users (email);',
     { name: '14.4 fixed the CONCURRENTLY bug', sql: 'CREATE INDEX CONCURRENTLY i ON users (email);', pg: '14.4' },
+    {
+      name: 'a parent that the file shows is partitioned belongs to partitioned-index',
+      sql: "CREATE TABLE events_2024_01 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2024-02-01');\nCREATE INDEX idx_events_at ON events (at);",
+    },
+    {
+      name: 'a materialized view created in the same file',
+      sql: 'CREATE MATERIALIZED VIEW daily_totals AS SELECT 1 AS day WITH NO DATA;\nCREATE UNIQUE INDEX daily_totals_day ON daily_totals (day);',
+    },
+    { name: 'ON ONLY builds nothing on partitions', sql: 'CREATE INDEX idx_events_at ON ONLY events (at);' },
+    {
+      name: 'a partitioned table from the history belongs to partitioned-index',
+      history: 'CREATE TABLE events (id bigint, at timestamptz) PARTITION BY RANGE (at);',
+      sql: 'CREATE INDEX idx_events_at ON events (at);',
+    },
   ],
   invalid: [
     {

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { lint, LineIndex, loadPostgresParser, resolveConfig, RULES_BY_ID, type Finding, type ProjectConfig } from '../../server/src/engine/index';
+import { lint, LineIndex, loadPostgresParser, parseFile, resolveConfig, RULES_BY_ID, SchemaModel, type Finding, type ProjectConfig } from '../../server/src/engine/index';
 
 export interface ValidCase {
   sql: string;
@@ -14,6 +14,8 @@ export interface ValidCase {
   config?: ProjectConfig;
   /** The framework runs the file in a transaction. */
   inTransaction?: boolean;
+  /** SQL of earlier migrations, replayed into the schema model the file is linted against. */
+  history?: string;
 }
 
 export interface ExpectedFinding {
@@ -40,13 +42,20 @@ export interface Located extends Finding {
 
 export function lintForTest(c: ValidCase): Located[] {
   const config = resolveConfig(c.config, c.pg === undefined ? undefined : { postgresVersion: c.pg });
-  const { findings } = lint(c.sql, { config, runsInTransaction: c.inTransaction });
+  const { findings } = lint(c.sql, { config, runsInTransaction: c.inTransaction, schema: c.history === undefined ? undefined : replayHistory(c.history) });
   const lines = new LineIndex(c.sql);
   return findings.map((f) => {
     const s = lines.position(f.range.start);
     const e = lines.position(f.range.end);
     return { ...f, line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1 };
   });
+}
+
+/** The schema model after the given migrations, as the history layer builds it. */
+export function replayHistory(sql: string): SchemaModel {
+  const schema = new SchemaModel();
+  for (const stmt of parseFile(sql).statements) schema.apply(stmt, 'history');
+  return schema;
 }
 
 const title = (c: ValidCase): string => c.name ?? (c.sql.length > 70 ? `${c.sql.slice(0, 67).replace(/\s+/g, ' ')}…` : c.sql.replace(/\s+/g, ' '));

@@ -68,7 +68,7 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
   for (const stmt of file.statements) {
     if (stmt.kind === SYNTAX_ERROR || (stmt.kind === COPY_DATA && stmt.error)) {
       const at = stmt.error?.offset ?? stmt.range.start;
-      const range = stmt.kind === SYNTAX_ERROR ? errorRange(stmt, at) : { start: at, end: stmt.range.end };
+      const range = stmt.kind === SYNTAX_ERROR ? errorRange(stmt, at, text) : { start: at, end: stmt.range.end };
       const f = builtinFinding('syntax-error', 'syntaxError', range, config, { message: stmt.error?.message ?? 'syntax error' });
       if (f && !suppressions.isSuppressed('syntax-error', stmt.index)) findings.push(f);
       continue;
@@ -167,7 +167,9 @@ function firstLineEnd(stmt: Statement): number {
   return eol < 0 ? stmt.range.end : stmt.range.start + eol;
 }
 
-function errorRange(stmt: Statement, at: number): TextRange {
+function errorRange(stmt: Statement, at: number, text: string): TextRange {
+  // "syntax error at or near ";"": the statement's range stops before its semicolon, so mark it here.
+  if (at >= stmt.range.end && text.charCodeAt(at) === 59) return { start: at, end: at + 1 };
   const tokens = stmt.tokens();
   const token = tokens.find((t) => t.end > at) ?? tokens[tokens.length - 1];
   if (token) return { start: token.start, end: token.end };

@@ -30,7 +30,9 @@ export function readDirectives(comments: LineComment[]): Directive[] {
     const ruleRanges: TextRange[] = [];
     // A rule list may be followed by an explanation after "--" or ":"; only the list counts.
     const list = match[2].split(/\s--|:\s/)[0];
-    const idPattern = /[A-Za-z0-9_-]+/g;
+    // Any run of characters up to a space or comma is one id, so a misspelt id (`dróp-table`,
+    // `drop_table.`) is reported whole rather than in pieces.
+    const idPattern = /[^\s,]+/g;
     for (let m = idPattern.exec(list); m; m = idPattern.exec(list)) {
       rules.push(m[0]);
       ruleRanges.push({ start: listStart + m.index, end: listStart + m.index + m[0].length });

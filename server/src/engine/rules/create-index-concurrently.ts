@@ -2,10 +2,12 @@
  * CREATE INDEX without CONCURRENTLY holds a SHARE lock for the whole build: writes to the table stop
  * until the index is built. On 14.0–14.3, CONCURRENTLY itself could corrupt indexes (fixed in 14.4).
  */
-import { relationKey, relationLabel } from '../dialects/postgres/ast';
+import { relationLabel } from '../dialects/postgres/ast';
 import { headRange } from '../dialects/postgres/ranges';
 import { describeLock } from '../locks/modes';
 import { defineRule } from './define';
+import { NewMaterializedViews } from './helpers/new-matviews';
+import { PartitionedTables } from './helpers/partitioned-tables';
 
 export default defineRule({
   id: 'create-index-concurrently',
@@ -23,10 +25,14 @@ export default defineRule({
     fix: 'autofix',
   },
   check(ctx) {
+    const partitioned = new PartitionedTables();
+    const newViews = new NewMaterializedViews();
     return {
       IndexStmt(index, stmt) {
-        if (ctx.isNewTable(index.relation)) return;
-        if (ctx.schema.table(relationKey(index.relation))?.partitioned) return; // partitioned-index
+        if (ctx.isNewTable(index.relation) || newViews.has(index.relation)) return;
+        if (partitioned.has(ctx.schema, index.relation)) return; // partitioned-index
+        // ON ONLY is the first step of the partitioned-table recipe: it builds nothing on the partitions.
+        if (index.relation?.inh !== true) return;
         const range = headRange(stmt, index.relation?.location);
         if (index.concurrent) {
           const { major, minor } = ctx.serverVersion;
@@ -34,6 +40,10 @@ export default defineRule({
           return;
         }
         ctx.report({ stmt, range, messageId: 'notConcurrent', data: { lock: describeLock('ShareLock', relationLabel(index.relation)) } });
+      },
+      any(stmt) {
+        partitioned.observe(stmt);
+        newViews.observe(stmt);
       },
     };
   },

@@ -48,11 +48,18 @@ function applyCommand(table: TableModel, cmd: AlterTableCmd, origin: Origin): vo
     }
     case 'AT_AddConstraint': {
       const constraint = (cmd.def as { Constraint?: Constraint } | undefined)?.Constraint;
-      if (constraint) addConstraint(table, constraint, [], origin);
+      if (constraint?.contype === 'CONSTR_NOTNULL') addNotNullConstraint(table, constraint, origin);
+      else if (constraint) addConstraint(table, constraint, [], origin);
       break;
     }
     case 'AT_ValidateConstraint':
-      for (const k of table.constraints) if (k.name === cmd.name) k.validated = true;
+      for (const k of table.constraints) {
+        if (k.name !== cmd.name) continue;
+        k.validated = true;
+        // A validated NOT NULL constraint (PostgreSQL 18) makes the column NOT NULL.
+        const proven = k.kind === 'not-null' && k.provesNotNull ? table.columns.get(k.provesNotNull) : undefined;
+        if (proven) proven.notNull = true;
+      }
       break;
     case 'AT_DropConstraint':
       table.constraints = table.constraints.filter((k) => k.name !== cmd.name);
@@ -97,9 +104,28 @@ export function applyMiscStatement(model: SchemaModel, stmt: Statement, origin: 
     }
     return;
   }
+  const ctas = stmt.as('CreateTableAsStmt');
+  if (ctas) {
+    // CREATE TABLE … AS: a new table whose columns come from a query the model cannot type.
+    const key = relationKey(ctas.into?.rel);
+    if (ctas.objtype === 'OBJECT_TABLE' && ctas.into?.rel && !(ctas.if_not_exists && model.tables.has(key))) {
+      model.tables.set(key, { key, columns: new Map(), constraints: [], indexes: [], partitioned: false, origin });
+    }
+    return;
+  }
   const createEnum = stmt.as('CreateEnumStmt');
   if (createEnum) {
     const values = (createEnum.vals ?? []).map((v) => (v as { String?: { sval?: string } }).String?.sval ?? '');
     model.enums.set(qualifiedKey(stringList(createEnum.typeName)), { values, origin });
   }
+}
+
+/** `ADD CONSTRAINT n NOT NULL c [NOT VALID]` (PostgreSQL 18): a named NOT NULL that may still be unvalidated. */
+function addNotNullConstraint(table: TableModel, c: Constraint, origin: Origin): void {
+  const column = stringList(c.keys)[0];
+  if (!column) return;
+  const validated = !c.skip_validation;
+  table.constraints.push({ name: c.conname, kind: 'not-null', columns: [column], validated, provesNotNull: column, origin });
+  const model = table.columns.get(column);
+  if (model && validated) model.notNull = true;
 }

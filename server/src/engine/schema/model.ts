@@ -31,6 +31,8 @@ export interface ConstraintModel {
   validated: boolean;
   /** For `CHECK (c IS NOT NULL)`: the column it proves not null. */
   provesNotNull?: string;
+  /** For a foreign key: the key of the table it references (`public.orgs`). */
+  references?: string;
   origin: Origin;
 }
 
@@ -131,7 +133,9 @@ const KIND_OF: Partial<Record<string, ConstraintKind>> = {
 export function addConstraint(table: TableModel, c: Constraint, inlineColumns: string[], origin: Origin): void {
   const kind = c.contype ? KIND_OF[c.contype] : undefined;
   if (!kind) return;
-  const columns = kind === 'foreign-key' ? stringList(c.fk_attrs) : c.keys ? stringList(c.keys) : inlineColumns;
+  // `… USING INDEX i` names no columns: they are the index's.
+  const usedIndex = c.indexname ? table.indexes.find((i) => i.name === c.indexname) : undefined;
+  const columns = kind === 'foreign-key' ? stringList(c.fk_attrs) : c.keys ? stringList(c.keys) : (usedIndex?.columns ?? inlineColumns);
   const model: ConstraintModel = {
     name: c.conname,
     kind,
@@ -140,8 +144,16 @@ export function addConstraint(table: TableModel, c: Constraint, inlineColumns: s
     origin,
   };
   if (kind === 'check') model.provesNotNull = notNullCheckColumn(c.raw_expr);
+  if (kind === 'foreign-key' && c.pktable) model.references = relationKey(c.pktable);
   table.constraints.push(model);
-  if (kind === 'primary-key' || kind === 'unique') table.indexes.push({ name: c.indexname ?? c.conname, columns: model.columns, unique: true, origin });
+  // A primary key makes its columns NOT NULL (PostgreSQL sets it implicitly).
+  if (kind === 'primary-key') {
+    for (const name of model.columns) {
+      const column = table.columns.get(name);
+      if (column) column.notNull = true;
+    }
+  }
+  if ((kind === 'primary-key' || kind === 'unique') && !usedIndex) table.indexes.push({ name: c.indexname ?? c.conname, columns: model.columns, unique: true, origin });
 }
 
 /** `CHECK (c IS NOT NULL)` → 'c'. */

@@ -34,6 +34,8 @@ const isIdentStart = (c: number): boolean =>
 const isSpace = (c: number): boolean => c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11;
 
 const COPY_FROM_STDIN = /^copy\b[\s\S]*\bfrom\s+stdin\b/i;
+/** CREATE RULE … DO (a; b): the one statement whose parenthesised body holds semicolons. */
+const CREATE_RULE = /^create\s+(?:or\s+replace\s+)?rule\b/i;
 
 export function splitStatements(text: string): SplitResult {
   const chunks: Chunk[] = [];
@@ -44,6 +46,7 @@ export function splitStatements(text: string): SplitResult {
   // BEGIN ATOMIC … END bodies (SQL-standard function bodies) contain semicolons; track their depth.
   let atomicDepth = 0;
   let lastWord = '';
+  let parenDepth = 0;
 
   const close = (end: number, unterminated?: Chunk['unterminated']): void => {
     if (start < 0) return;
@@ -53,6 +56,7 @@ export function splitStatements(text: string): SplitResult {
     start = -1;
     atomicDepth = 0;
     lastWord = '';
+    parenDepth = 0;
     if (!unterminated && COPY_FROM_STDIN.test(text.slice(chunk.start, chunk.end))) i = skipCopyData(end);
   };
 
@@ -123,7 +127,14 @@ export function splitStatements(text: string): SplitResult {
     if (start < 0) start = i;
     if (c === 59 /* ; */) {
       i++;
-      if (atomicDepth === 0) close(i);
+      if (atomicDepth === 0 && (parenDepth === 0 || !CREATE_RULE.test(text.slice(start, Math.min(i, start + 200))))) close(i);
+      continue;
+    }
+    if (c === 40 /* ( */ || c === 41 /* ) */) {
+      // Only ever consulted for CREATE RULE (see above), so an unbalanced parenthesis elsewhere
+      // cannot swallow the statements after it.
+      parenDepth = c === 40 ? parenDepth + 1 : Math.max(0, parenDepth - 1);
+      i++;
       continue;
     }
     if (c === 39 /* ' */) {

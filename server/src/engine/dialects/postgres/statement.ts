@@ -23,6 +23,7 @@ class ChunkText {
   constructor(
     readonly start: number,
     readonly text: string,
+    private readonly cache?: ParseCache,
   ) {}
 
   /** File offset of a UTF-8 byte offset inside this chunk. */
@@ -34,7 +35,7 @@ class ChunkText {
   /** PostgreSQL's scanner tokens with file offsets; scanned on first use only (most statements never need them). */
   tokens(): Token[] {
     if (!this.tokenCache) {
-      const scanned = scanPostgres(this.text) ?? [];
+      const scanned = this.cache ? this.cache.scan(this.text) : (scanPostgres(this.text) ?? []);
       this.tokenCache = scanned.map((t) => ({ ...t, start: t.start + this.start, end: t.end + this.start }));
     }
     return this.tokenCache;
@@ -85,25 +86,66 @@ export interface ParsedFile {
   lineComments: LineComment[];
 }
 
-/** A bounded cache of parse outcomes keyed by statement text. */
+/** A bounded cache of parse outcomes (and scanner tokens) keyed by statement text. */
 export class ParseCache {
   private readonly entries = new Map<string, ParseOutcome>();
-  constructor(private readonly capacity = 20000) {}
+  private readonly scans = new Map<string, Token[]>();
+  /** Texts asked for since the last sweep(); only kept by caches made for sweeping. */
+  private readonly used: Set<string> | undefined;
+
+  constructor(
+    private readonly capacity = 20000,
+    options: { sweep?: boolean } = {},
+  ) {
+    this.used = options.sweep ? new Set() : undefined;
+  }
 
   parse(text: string): ParseOutcome {
+    this.used?.add(text);
     const hit = this.entries.get(text);
     if (hit) return hit;
     const outcome = parsePostgres(text);
-    if (this.entries.size >= this.capacity) {
-      // Drop the oldest quarter; Map iteration order is insertion order.
-      let drop = this.capacity >> 2;
-      for (const key of this.entries.keys()) {
-        this.entries.delete(key);
-        if (--drop <= 0) break;
-      }
-    }
+    this.makeRoom(this.entries);
     this.entries.set(text, outcome);
     return outcome;
+  }
+
+  /**
+   * Forgets every entry not asked for since the previous sweep. An editor calls it after each lint of
+   * its document: the statements of older versions go, the current ones stay, however many there are
+   * (up to the capacity, which then only guards memory).
+   */
+  sweep(): void {
+    const used = this.used;
+    if (!used) throw new Error('sweep() needs a ParseCache made with { sweep: true }');
+    for (const map of [this.entries, this.scans]) {
+      for (const key of map.keys()) if (!used.has(key)) map.delete(key);
+    }
+    used.clear();
+  }
+
+  /**
+   * Scanner tokens of a chunk, with offsets inside the chunk. Cached too: rules ask for tokens to place
+   * their ranges, and re-scanning every flagged statement was most of the cost of a re-lint.
+   */
+  scan(text: string): Token[] {
+    this.used?.add(text);
+    const hit = this.scans.get(text);
+    if (hit) return hit;
+    const tokens = scanPostgres(text) ?? [];
+    this.makeRoom(this.scans);
+    this.scans.set(text, tokens);
+    return tokens;
+  }
+
+  private makeRoom(map: Map<string, unknown>): void {
+    if (map.size < this.capacity) return;
+    // Drop the oldest quarter; Map iteration order is insertion order.
+    let drop = this.capacity >> 2;
+    for (const key of map.keys()) {
+      map.delete(key);
+      if (--drop <= 0) break;
+    }
   }
 }
 
@@ -115,7 +157,7 @@ export function parseFile(text: string, cache?: ParseCache): ParsedFile {
 }
 
 function addChunk(text: string, chunk: Chunk, out: Statement[], cache: ParseCache | undefined): void {
-  const chunkText = new ChunkText(chunk.start, text.slice(chunk.start, chunk.end));
+  const chunkText = new ChunkText(chunk.start, text.slice(chunk.start, chunk.end), cache);
   const range = { start: chunk.start, end: trimSemicolon(text, chunk) };
   if (chunk.kind === 'psql-meta') {
     out.push(new Statement(out.length, PSQL_META, range, undefined, chunkText));

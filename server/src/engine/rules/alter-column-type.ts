@@ -1,0 +1,80 @@
+/**
+ * ALTER COLUMN … TYPE rewrites the table and rebuilds all its indexes under ACCESS EXCLUSIVE unless
+ * the change is binary-compatible (see helpers/type-change.ts). The verdict needs the column's old
+ * type from the schema model; when the model does not know it, the rule says so instead of guessing.
+ */
+import type { ColumnDef, Node, TypeCast } from '@pgsql/types';
+import { relationKey, relationLabel, stringList, typeLabel } from '../dialects/postgres/ast';
+import { describeLock } from '../locks/modes';
+import { defineRule } from './define';
+import { alterTableCommands } from './helpers/alter-table-commands';
+import { classifyTypeChange } from './helpers/type-change';
+
+/** `USING c` or `USING c::<the new type>`: the same conversion as no USING at all. */
+function isPlainColumn(expr: Node, column: string, newType: string): boolean {
+  const cast = (expr as { TypeCast?: TypeCast }).TypeCast;
+  if (cast && typeLabel(cast.typeName) !== newType) return false;
+  const ref = ((cast ? cast.arg : expr) as { ColumnRef?: { fields?: Node[] } } | undefined)?.ColumnRef;
+  const names = stringList(ref?.fields);
+  return names.length > 0 && names[names.length - 1] === column;
+}
+
+/** Session time zones under which timestamp ↔ timestamptz needs no rewrite. */
+const UTC_ZONES = /^(utc|etc\/utc|gmt|etc\/gmt|z|zulu|universal|etc\/universal)$/i;
+
+export default defineRule({
+  id: 'alter-column-type',
+  meta: {
+    category: 'rewrite',
+    severity: 'warning',
+    summary: 'ALTER COLUMN … TYPE that rewrites the table and all its indexes.',
+    messages: {
+      rewrite: 'Changing {{table}}.{{column}} from {{from}} to {{to}} rewrites {{table}} and rebuilds all its indexes while holding an {{lock}}.',
+      using: 'ALTER COLUMN {{column}} TYPE {{to}} USING … rewrites {{table}} and rebuilds all its indexes while holding an {{lock}}.',
+      unknownOldType:
+        'The old type of {{table}}.{{column}} is unknown ({{reason}}), so changing it to {{to}} probably rewrites {{table}} and rebuilds all its indexes while holding an {{lock}}: {{hint}}.',
+      timezone:
+        'Changing {{table}}.{{column}} from {{from}} to {{to}} skips the rewrite only when the session time zone is UTC; otherwise it rewrites {{table}} and rebuilds all its indexes while holding an {{lock}}. Put SET TIME ZONE \'UTC\' before it in this migration.',
+      collation: 'Changing the collation of {{table}}.{{column}} keeps the rows but rebuilds the indexes on the column while holding an {{lock}}.',
+      checkRescan:
+        'Changing {{table}}.{{column}} to {{to}} keeps the rows, but the CHECK constraint {{constraint}} is verified again by a scan of {{table}} while holding an {{lock}}.',
+    },
+    help: 'Expand and contract: add a new column of the new type, keep it in sync with a trigger, backfill it in batches, build its indexes CONCURRENTLY, switch reads in a release, then swap the columns and drop the old one in a later migration.',
+    fix: 'suggestion',
+  },
+  check(ctx) {
+    return {
+      AlterTableStmt(alter, stmt) {
+        if (ctx.isNewTable(alter.relation)) return;
+        const table = relationLabel(alter.relation);
+        const model = ctx.schema.table(relationKey(alter.relation));
+        for (const { cmd, range } of alterTableCommands(alter, stmt)) {
+          const def = (cmd.def as { ColumnDef?: ColumnDef } | undefined)?.ColumnDef;
+          if (cmd.subtype !== 'AT_AlterColumnType' || !def?.typeName || !cmd.name) continue;
+          const column = cmd.name;
+          const from = model?.columns.get(column)?.type;
+          const to = typeLabel(def.typeName);
+          const data = { table, column, from: from ?? '?', to, lock: describeLock('AccessExclusiveLock', table) };
+          const report = (messageId: string, extra: Record<string, string> = {}) => ctx.report({ stmt, range: range(), messageId, data: { ...data, ...extra } });
+          // A USING expression makes PostgreSQL compute every row again, unless it is just the column
+          // itself, which is the conversion PostgreSQL applies anyway.
+          if (def.raw_default && !isPlainColumn(def.raw_default, column, to)) {
+            report('using');
+            continue;
+          }
+          const verdict = classifyTypeChange(from, to, ctx.atLeast(12));
+          if (verdict.kind === 'rewrite') report('rewrite');
+          else if (verdict.kind === 'unknown') {
+            const reason = model ? `the replayed history has no column ${column} in ${table}` : `${table} is not in the replayed migration history`;
+            report('unknownOldType', { reason, hint: verdict.hint });
+          } else if (verdict.kind === 'timezone' && !UTC_ZONES.test(ctx.setting('timezone') ?? '')) report('timezone');
+          else if (def.collClause) report('collation');
+          else {
+            const check = model?.constraints.find((k) => k.kind === 'check' && (k.columns.includes(column) || k.provesNotNull === column));
+            if (check) report('checkRescan', { constraint: check.name ?? `${alter.relation?.relname ?? ''}_${column}_check` });
+          }
+        }
+      },
+    };
+  },
+});
