@@ -53,6 +53,12 @@ ruleTester('concurrently-in-transaction', {
       ],
     },
     {
+      name: 'REINDEX of a whole schema, with options',
+      sql: 'REINDEX (VERBOSE) SCHEMA app;',
+      inTransaction: true,
+      errors: [{ line: 1, column: 1, endColumn: 25, messageIncludes: ['REINDEX SCHEMA'] }],
+    },
+    {
       name: 'multi-byte text before the statement keeps columns exact',
       sql: '-- ünïcödé 😀\nBEGIN; DROP DATABASE old_app;\nCOMMIT;',
       errors: [{ messageId: 'explicit', line: 2, column: 8, endColumn: 21, messageIncludes: ['BEGIN on line 2'] }],

@@ -107,3 +107,14 @@ describe('lock-timeout autofix', () => {
     });
   }
 });
+
+ruleTester('lock-timeout', {
+  valid: [{ name: 'SET LOCAL inside a runner-wrapped file counts', sql: "SET LOCAL lock_timeout = '2s';\nALTER TABLE users ADD COLUMN c int;", inTransaction: true }],
+  invalid: [
+    {
+      name: 'SET LOCAL outside a transaction sets nothing',
+      sql: "SET LOCAL lock_timeout = '2s';\nALTER TABLE users ADD COLUMN c int;",
+      errors: [{ line: 2, column: 1 }],
+    },
+  ],
+});

@@ -1,6 +1,6 @@
 /**
  * The static lock table against PostgreSQL's documented lock levels, as observed in pg_locks on
- * PostgreSQL 15 (strongest mode per relation; relations the statement creates are not listed).
+ * PostgreSQL 15 and 18 (strongest mode per relation; relations the statement creates are not listed).
  */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
@@ -114,7 +114,6 @@ const CASES: [string, Record<string, string>][] = [
   ["COMMENT ON INDEX users_email_idx IS 'x'", { 'public.users_email_idx': SUE }],
   ["COMMENT ON CONSTRAINT c ON users IS 'x'", { 'public.users': AS }],
   ["COMMENT ON FUNCTION f() IS 'x'", {}],
-  ['GRANT SELECT ON users TO reader', {}],
   ['ALTER SEQUENCE s RESTART', { 'public.s': SRE }],
   ['ALTER SEQUENCE s OWNED BY users.n', { 'public.s': SRE, 'public.users': AS }],
   // CREATE TABLE and views
@@ -156,6 +155,12 @@ describe('statementLocks', () => {
   it('gives the parent of an attached partition ACCESS EXCLUSIVE before PostgreSQL 12', () => {
     const sql = 'ALTER TABLE events ATTACH PARTITION events_2025 FOR VALUES FROM (1) TO (2)';
     assert.deepEqual(locksOf(sql, { serverVersion: { major: 11, minor: 0 } }), { 'public.events': AE, 'public.events_2025': AE });
+  });
+
+  it('GRANT on a table reads it on PostgreSQL 18 only', () => {
+    assert.deepEqual(locksOf('GRANT SELECT ON users, app.t TO reader', { serverVersion: { major: 18, minor: 0 } }), { 'public.users': AS, 'app.t': AS });
+    assert.deepEqual(locksOf('GRANT SELECT ON users TO reader', { serverVersion: { major: 15, minor: 0 } }), {});
+    assert.deepEqual(locksOf('GRANT SELECT ON ALL TABLES IN SCHEMA app TO reader', { serverVersion: { major: 18, minor: 0 } }), {});
   });
 
   it('renames an index under ACCESS EXCLUSIVE before PostgreSQL 12', () => {

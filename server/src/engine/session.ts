@@ -74,8 +74,10 @@ export class SessionState {
     if (set.kind !== 'VAR_SET_VALUE') return;
     const value = constText(set.args?.[0]);
     if (value === undefined) return;
-    if (set.is_local) this.localSettings.set(name, value);
-    else this.settings.set(name, value);
+    // SET LOCAL outside a transaction is ignored by PostgreSQL (with a warning): it sets nothing.
+    if (set.is_local) {
+      if (this.inTransaction()) this.localSettings.set(name, value);
+    } else this.settings.set(name, value);
   }
 
   /** `SELECT set_config('lock_timeout', '2s', false)` */

@@ -1,13 +1,15 @@
 /**
  * The table-level locks a statement takes, and on which relations: the static half of the lock story
  * (the dry run observes the other half in pg_locks and compares). Facts are PostgreSQL's documented
- * lock levels, checked against pg_locks on PostgreSQL 15.
+ * lock levels, checked against pg_locks on PostgreSQL 15 and 18 (PGlite).
  *
  * One entry per relation, with the strongest mode the statement takes on it (PostgreSQL may hold a
  * weaker mode as well, e.g. ACCESS SHARE next to ACCESS EXCLUSIVE). Relations the statement creates
  * are not listed: nobody else can see them before commit. Locks PostgreSQL takes on relations the text
- * does not name (the partitions of a partitioned table, the indexes of a table being rewritten, tables
- * reached through CASCADE) are listed only where the lock context can name them.
+ * does not name (the partitions of a partitioned table, the indexes of a table being rewritten, the
+ * tables behind a view, tables reached through CASCADE or a foreign key check, sequences used by
+ * nextval) are listed only where the lock context can name them: an index's table, a foreign key's
+ * other table. The dry run should expect those extra relations in pg_locks.
  */
 import type { AlterTableCmd, AlterTableStmt, DropStmt, IndexStmt, Node, RangeVar, ReindexStmt } from '@pgsql/types';
 import { qualifiedKey, relationKey, relationLabel, stringList, walk } from '../dialects/postgres/ast';
@@ -148,6 +150,12 @@ export function statementLocks(node: Node | undefined, context: LockContext = {}
       break;
     case 'CreateStatsStmt':
       for (const r of (p.relations as Node[] | undefined) ?? []) locks.addRangeVar((r as { RangeVar?: RangeVar }).RangeVar, 'ShareUpdateExclusiveLock');
+      break;
+    case 'GrantStmt':
+      // Measured: no table lock on PostgreSQL 15, ACCESS SHARE on 18 (16 and 17 not measured).
+      if (version.major >= 18 && p.targtype === 'ACL_TARGET_OBJECT' && p.objtype === 'OBJECT_TABLE') {
+        for (const r of (p.objects as Node[] | undefined) ?? []) locks.addRangeVar((r as { RangeVar?: RangeVar }).RangeVar, 'AccessShareLock');
+      }
       break;
     case 'CommentStmt':
       commentLocks(p, locks);

@@ -1,8 +1,8 @@
 /**
  * Some statements refuse to run inside a transaction block (SQLSTATE 25001): the CONCURRENTLY forms
- * because they commit between their phases, VACUUM, CREATE/DROP DATABASE, ALTER SYSTEM and tablespaces
- * because they cannot be rolled back. Inside BEGIN … COMMIT, or in a file the runner wraps in a
- * transaction, the migration fails at that statement.
+ * because they commit between their phases; VACUUM, CREATE/DROP DATABASE, ALTER SYSTEM, tablespaces and
+ * REINDEX of a whole schema because they cannot be rolled back. Inside BEGIN … COMMIT, or in a file
+ * the runner wraps in a transaction, the migration fails at that statement.
  */
 import type { AlterTableCmd, PartitionCmd } from '@pgsql/types';
 import type { Statement } from '../dialects/postgres/statement';
@@ -10,6 +10,8 @@ import type { TextRange } from '../types';
 import { defineRule } from './define';
 import { lineOf } from './helpers/held-locks';
 import { keywordSpan, leadingTokens } from './helpers/keyword-spans';
+
+const MANY_TABLES: Partial<Record<string, string>> = { REINDEX_OBJECT_SCHEMA: 'SCHEMA', REINDEX_OBJECT_SYSTEM: 'SYSTEM', REINDEX_OBJECT_DATABASE: 'DATABASE' };
 
 interface Offender {
   /** What the statement is called in the message: `CREATE INDEX CONCURRENTLY`. */
@@ -38,9 +40,9 @@ function offender(stmt: Statement): Offender | undefined {
     case 'ReindexStmt': {
       const reindex = stmt.as('ReindexStmt')!;
       const isConcurrent = (reindex.params ?? []).some((d) => (d as { DefElem?: { defname?: string } }).DefElem?.defname === 'concurrently');
-      // REINDEX SYSTEM and DATABASE never run in a transaction block, CONCURRENTLY or not.
-      const wholeDatabase = reindex.kind === 'REINDEX_OBJECT_SYSTEM' || reindex.kind === 'REINDEX_OBJECT_DATABASE';
-      if (wholeDatabase) return { what: reindex.kind === 'REINDEX_OBJECT_SYSTEM' ? 'REINDEX SYSTEM' : 'REINDEX DATABASE', range: leadingTokens(stmt, 2) };
+      // REINDEX SCHEMA, SYSTEM and DATABASE never run in a transaction block, CONCURRENTLY or not.
+      const many = MANY_TABLES[reindex.kind ?? ''];
+      if (many) return { what: `REINDEX ${many}`, range: keywordSpan(stmt, many) };
       return isConcurrent ? concurrently('REINDEX CONCURRENTLY') : undefined;
     }
     case 'AlterTableStmt':

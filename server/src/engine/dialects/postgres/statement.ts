@@ -180,7 +180,9 @@ function addChunk(text: string, chunk: Chunk, out: Statement[], cache: ParseCach
     const start = chunkText.offsetOfByte(parsed.byteLocation);
     const end = parsed.byteLength === undefined ? range.end : chunkText.offsetOfByte(parsed.byteLocation + parsed.byteLength);
     const kind = parsed.node ? Object.keys(parsed.node)[0] : 'Empty';
-    out.push(new Statement(out.length, kind, { start: skipLeadingSpace(text, start, end), end }, parsed.node, chunkText));
+    // The parser's length runs up to the semicolon, whitespace included: trim it off both ends.
+    const trimmedEnd = skipTrailingSpace(text, start, end);
+    out.push(new Statement(out.length, kind, { start: skipLeadingSpace(text, start, trimmedEnd), end: trimmedEnd }, parsed.node, chunkText));
   }
 }
 
@@ -194,5 +196,11 @@ function trimSemicolon(text: string, chunk: Chunk): number {
 function skipLeadingSpace(text: string, start: number, end: number): number {
   let i = start;
   while (i < end && /\s/.test(text[i])) i++;
+  return i;
+}
+
+function skipTrailingSpace(text: string, start: number, end: number): number {
+  let i = end;
+  while (i > start && /\s/.test(text[i - 1])) i--;
   return i;
 }
