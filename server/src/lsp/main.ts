@@ -1,0 +1,13 @@
+/**
+ * Entry point of dist/server.js. VS Code starts it with --node-ipc; other editors with --stdio.
+ */
+import { startServer } from './server';
+import { connectionFor, guardProcess, TRANSPORT_USAGE } from './transport';
+
+const connection = connectionFor(process.argv.slice(2));
+if (!connection) {
+  process.stderr.write(`Safe Migrations language server: no transport given.\n${TRANSPORT_USAGE}\n`);
+  process.exit(2);
+}
+guardProcess(connection);
+startServer(connection);
