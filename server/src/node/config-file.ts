@@ -26,7 +26,8 @@ export interface LoadedConfig {
 
 /** Reads and validates a configuration file; throws ConfigError with the file's path on problems. */
 export function loadConfigFile(path: string): LoadedConfig {
-  const text = readFileSync(path, 'utf8');
+  // Editors on Windows often save JSON with a byte-order mark, which JSON.parse rejects.
+  const text = readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
   return { path, config: parseConfigText(text, RULE_IDS, path) };
 }
 

@@ -1,0 +1,9 @@
+-- A new table is empty: creating it, and indexing it in the same migration, blocks nobody.
+CREATE TABLE users (
+  id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  email      text NOT NULL,
+  name       text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE UNIQUE INDEX users_email_key ON users (email);
