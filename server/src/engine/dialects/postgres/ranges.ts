@@ -22,14 +22,10 @@ function tokenIndexAt(tokens: Token[], offset: number): number {
   return lo;
 }
 
-function significant(tokens: Token[]): Token[] {
-  return tokens.filter((t) => t.name !== 'SQL_COMMENT' && t.name !== 'C_COMMENT');
-}
-
 /** The range of the token that starts at (or contains) a parse-tree location. */
 export function tokenRange(stmt: Statement, location: number | undefined, count = 1): TextRange {
   const start = stmt.offsetOf(location);
-  const tokens = significant(stmt.tokens());
+  const tokens = stmt.codeTokens();
   const i = tokenIndexAt(tokens, start);
   if (i >= tokens.length) return { start, end: Math.max(start, stmt.range.end) };
   const last = tokens[Math.min(tokens.length - 1, i + count - 1)];
@@ -42,7 +38,7 @@ export function tokenRange(stmt: Statement, location: number | undefined, count 
  */
 export function clauseRange(stmt: Statement, location: number | undefined): TextRange {
   const start = stmt.offsetOf(location);
-  const tokens = significant(stmt.tokens());
+  const tokens = stmt.codeTokens();
   let depth = 0;
   let end = start;
   for (let i = tokenIndexAt(tokens, start); i < tokens.length; i++) {
@@ -61,7 +57,7 @@ export function clauseRange(stmt: Statement, location: number | undefined): Text
 /** A possibly qualified name starting at a location: `users`, `app."Users"`, `db.app.users`. */
 export function nameRange(stmt: Statement, location: number | undefined): TextRange {
   const start = stmt.offsetOf(location);
-  const tokens = significant(stmt.tokens());
+  const tokens = stmt.codeTokens();
   let i = tokenIndexAt(tokens, start);
   if (i >= tokens.length) return { start, end: stmt.range.end };
   const first = tokens[i];
@@ -88,7 +84,7 @@ export function firstLineRange(stmt: Statement): TextRange {
  * `DROP COLUMN b`. The first subcommand starts after the relation name at `relationLocation`.
  */
 export function alterCommandRanges(stmt: Statement, relationLocation: number | undefined): TextRange[] {
-  const tokens = significant(stmt.tokens());
+  const tokens = stmt.codeTokens();
   const relStart = stmt.offsetOf(relationLocation);
   let i = tokenIndexAt(tokens, relStart);
   // Skip the (possibly qualified) relation name: name ( . name )*
@@ -120,7 +116,7 @@ export function alterCommandRanges(stmt: Statement, relationLocation: number | u
  * statement; undefined when they do not occur.
  */
 export function keywordsRange(stmt: Statement, words: string[], from?: number, to?: number): TextRange | undefined {
-  const tokens = significant(stmt.tokens());
+  const tokens = stmt.codeTokens();
   const startAt = from ?? stmt.range.start;
   const endAt = to ?? stmt.range.end;
   for (let i = tokenIndexAt(tokens, startAt); i + words.length <= tokens.length; i++) {

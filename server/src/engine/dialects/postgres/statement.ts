@@ -5,7 +5,8 @@
  */
 import type { Node } from '@pgsql/types';
 import type { TextRange } from '../../types';
-import { byteOffsetConverter, parsePostgres, scanPostgres, type ParseOutcome, type Token } from './parser';
+import { tokenize } from './lexer';
+import { byteOffsetConverter, parsePostgres, type ParseOutcome, type Token } from './parser';
 import { splitStatements, type Chunk, type LineComment } from './split';
 
 /** The parse-tree node type (`AlterTableStmt`, `IndexStmt` …) or one of the non-SQL chunk kinds. */
@@ -32,11 +33,11 @@ class ChunkText {
     return this.start + this.converter(byteOffset);
   }
 
-  /** PostgreSQL's scanner tokens with file offsets; scanned on first use only (most statements never need them). */
+  /** Tokens with file offsets, made on first use only (most statements never need them). */
   tokens(): Token[] {
     if (!this.tokenCache) {
-      const scanned = this.cache ? this.cache.scan(this.text) : (scanPostgres(this.text) ?? []);
-      this.tokenCache = scanned.map((t) => ({ ...t, start: t.start + this.start, end: t.end + this.start }));
+      const cached = this.cache?.scan(this.text);
+      this.tokenCache = cached ? cached.map((t) => ({ ...t, start: t.start + this.start, end: t.end + this.start })) : tokenize(this.text, this.start);
     }
     return this.tokenCache;
   }
@@ -65,9 +66,20 @@ export class Statement {
     return this.chunk.offsetOfByte(location);
   }
 
-  /** Tokens of this statement, with file offsets. */
+  private ownTokens: Token[] | undefined;
+
+  /** Tokens of this statement (PostgreSQL's lexical rules, see lexer.ts), with file offsets. */
   tokens(): Token[] {
-    return this.chunk.tokens().filter((t) => t.start >= this.range.start && t.start < this.range.end + 1);
+    this.ownTokens ??= this.chunk.tokens().filter((t) => t.start >= this.range.start && t.start < this.range.end + 1);
+    return this.ownTokens;
+  }
+
+  private code: Token[] | undefined;
+
+  /** The statement's tokens without comments and without the terminating semicolon. */
+  codeTokens(): Token[] {
+    this.code ??= this.tokens().filter((t) => t.name !== 'SQL_COMMENT' && t.name !== 'C_COMMENT' && t.start < this.range.end);
+    return this.code;
   }
 
   /** The node's payload when the statement is of the given kind, e.g. `stmt.as('IndexStmt')`. */
@@ -132,7 +144,7 @@ export class ParseCache {
     this.used?.add(text);
     const hit = this.scans.get(text);
     if (hit) return hit;
-    const tokens = scanPostgres(text) ?? [];
+    const tokens = tokenize(text);
     this.makeRoom(this.scans);
     this.scans.set(text, tokens);
     return tokens;

@@ -11,7 +11,7 @@ import type { TextRange } from '../../types';
 
 /** The statement's tokens without comments and without anything past its end (the `;`). */
 function codeTokens(stmt: Statement): Token[] {
-  return stmt.tokens().filter((t) => t.name !== 'SQL_COMMENT' && t.name !== 'C_COMMENT' && t.start < stmt.range.end);
+  return stmt.codeTokens();
 }
 
 function firstTokenFrom(tokens: Token[], offset: number): number {
