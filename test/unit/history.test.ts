@@ -122,11 +122,12 @@ describe('migration history layouts', () => {
       'migrations/2019-02-26-002946_create_user/down.sql': 'DROP TABLE users;',
       'migrations/2019-03-01-000000_idx/up.sql': 'CREATE INDEX CONCURRENTLY i ON users (id);',
       'migrations/2019-03-01-000000_idx/metadata.toml': 'run_in_transaction = false\n',
+      'migrations/20190101000000_older_without_dashes/up.sql': 'SELECT 1;',
     };
     const h = loadHistory(source(files));
     assert.equal(h.framework, 'diesel');
-    assert.deepEqual(h.migrations.map((m) => [m.version, m.transaction]), [['2019-02-26-002946', 'wrapped'], ['2019-03-01-000000', 'none']]);
-    assert.equal(h.downs.get('2019-02-26-002946')?.path, 'migrations/2019-02-26-002946_create_user/down.sql');
+    assert.deepEqual(h.migrations.map((m) => [m.version, m.transaction]), [['20190101000000', 'wrapped'], ['20190226002946', 'wrapped'], ['20190301000000', 'none']]);
+    assert.equal(h.downs.get('20190226002946')?.path, 'migrations/2019-02-26-002946_create_user/down.sql');
   });
 
   it('plain: numbered files and versioned folders, no transaction', () => {

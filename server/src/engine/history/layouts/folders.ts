@@ -27,7 +27,8 @@ export const diesel: Layout = {
       const noTransaction = metadata !== undefined && /^\s*run_in_transaction\s*=\s*false\s*$/m.test(metadata);
       addMigration(history, {
         path,
-        version: named.version,
+        // diesel drops the dashes: `2017-08-31-230457` is version 20170831230457 and sorts after 20141007131149.
+        version: named.version.replace(/-/g, ''),
         name: named.name,
         direction,
         sections: wholeFile(text),
