@@ -6,8 +6,9 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { ALL_RULES, loadPostgresParser } from '../../server/src/engine/index';
-import { lintForTest } from './tester';
+import { ALL_RULES, loadPostgresParser, type ProjectConfig } from '../../server/src/engine/index';
+import { loadHistory } from '../../server/src/engine/history/load';
+import { lintForTest, type ValidCase } from './tester';
 
 const root = join(__dirname, '..', '..');
 const rulesDir = join(root, 'server', 'src', 'engine', 'rules');
@@ -27,6 +28,9 @@ export const EXPECTED_IDS = [
   'transaction-nesting', 'unbatched-backfill', 'mixed-ddl-dml',
   // compatibility and data loss
   'rename-column', 'rename-table', 'drop-column', 'drop-table', 'drop-schema-or-database', 'drop-cascade', 'drop-not-null',
+  // across migrations and the migration history
+  'contract-without-expand', 'expand-and-contract-same-migration', 'constrain-before-backfill', 'drop-sync-trigger-unverified',
+  'duplicate-version', 'out-of-order-version', 'modified-applied-migration', 'missing-down-migration',
   // conventions
   'prefer-bigint', 'prefer-identity', 'prefer-text', 'prefer-timestamptz', 'ban-char', 'idempotent-ddl',
   // reported by the linter itself
@@ -37,26 +41,59 @@ interface DocExample {
   kind: 'instead' | 'use';
   sql: string;
   pg?: string;
+  /**
+   * A history example: consecutive ```sql file=PATH blocks of one paragraph lay out migration files,
+   * the last one is linted; a block marked `merged` is that file as already merged (its version counts
+   * as applied and its text as the merged content).
+   */
+  history?: { files: Record<string, string>; path: string; merged: Map<string, string> };
 }
 
 /** "Instead of:" / "Use:" paragraphs followed by ```sql blocks (```sql pg=11 sets the server version). */
 function docExamples(markdown: string): DocExample[] {
   const out: DocExample[] = [];
   let current: DocExample['kind'] | undefined;
+  let group: DocExample | undefined;
   const lines = markdown.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
     if (/^Instead of\b/i.test(line)) current = 'instead';
     else if (/^Use\b/i.test(line)) current = 'use';
     else if (/^#/.test(line)) current = undefined;
-    const fence = /^```sql(?:\s+pg=([\d.]+))?\s*$/.exec(line);
+    if (line.trim() && !line.startsWith('```')) group = undefined;
+    const fence = /^```sql(?:\s+pg=([\d.]+))?(?:\s+file=(\S+))?(\s+merged)?\s*$/.exec(line);
     if (fence) {
       const body: string[] = [];
       for (i++; i < lines.length && !lines[i].startsWith('```'); i++) body.push(lines[i]);
-      if (current) out.push({ kind: current, sql: body.join('\n'), pg: fence[1] });
+      if (!current) continue;
+      const sql = body.join('\n');
+      const [, pg, file, merged] = fence;
+      if (!file) {
+        out.push({ kind: current, sql, pg });
+        continue;
+      }
+      if (!group) out.push((group = { kind: current, sql: '', pg, history: { files: {}, path: file, merged: new Map() } }));
+      if (merged) group.history!.merged.set(file, sql);
+      else {
+        group.history!.files[file] = sql;
+        group.history!.path = file;
+        group.sql = sql;
+      }
     }
   }
   return out;
+}
+
+/** The example as a rule-tester case. */
+function exampleCase(ex: DocExample, config: ProjectConfig): ValidCase {
+  if (!ex.history) return { sql: ex.sql, pg: ex.pg, config };
+  const { files, path, merged } = ex.history;
+  const all = { ...Object.fromEntries(merged), ...files };
+  const applied = merged.size
+    ? { versions: new Set(loadHistory({ list: () => Object.keys(all), read: (p) => all[p] }).migrations.filter((m) => merged.has(m.path)).map((m) => m.version)), contentByPath: merged }
+    : undefined;
+  const others = Object.fromEntries(Object.entries(all).filter(([p]) => p !== path));
+  return { sql: files[path], pg: ex.pg, config, files: others, path, applied };
 }
 
 describe('rule catalog', () => {
@@ -90,7 +127,7 @@ describe('rule catalog', () => {
         // Convention rules are off by default: switch the rule on to test its examples.
         const config = { rules: { [rule.id]: rule.meta.severity === 'off' ? ('info' as const) : rule.meta.severity } };
         for (const ex of examples) {
-          const found = lintForTest({ sql: ex.sql, pg: ex.pg, config });
+          const found = lintForTest(exampleCase(ex, config));
           const mine = found.filter((f) => f.rule === rule.id);
           if (ex.kind === 'instead') assert.ok(mine.length > 0, `"Instead of" example is not flagged:\n${ex.sql}`);
           else assert.deepEqual(mine.map((f) => f.message), [], `"Use" example is flagged:\n${ex.sql}`);

@@ -5,6 +5,16 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { lint, LineIndex, loadPostgresParser, parseFile, resolveConfig, RULES_BY_ID, SchemaModel, type Finding, type ProjectConfig } from '../../server/src/engine/index';
+import { lintHistory } from '../../server/src/engine/history/lint-history';
+import { loadHistory } from '../../server/src/engine/history/load';
+import type { FrameworkId, MigrationSource } from '../../server/src/engine/history/types';
+import type { AppliedMigrations } from '../../server/src/engine/history/view';
+
+/** An earlier migration of a history: its file name and SQL. */
+export interface HistoryFile {
+  path: string;
+  sql: string;
+}
 
 export interface ValidCase {
   sql: string;
@@ -14,8 +24,21 @@ export interface ValidCase {
   config?: ProjectConfig;
   /** The framework runs the file in a transaction. */
   inTransaction?: boolean;
-  /** SQL of earlier migrations, replayed into the schema model the file is linted against. */
-  history?: string;
+  /**
+   * Earlier migrations. A string is replayed into the schema model the file is linted against (the
+   * rules see no history view). An array is laid out as a plain history (`001_history.sql`, … or the
+   * paths given) and linted in order through the history layer, the case's `sql` last.
+   */
+  history?: string | (string | HistoryFile)[];
+  /**
+   * A history as a framework lays it out, path → text; the case's `sql` is the file at `path` (which
+   * `files` may leave out). Linted through the history layer; `framework` forces the layout.
+   */
+  files?: Record<string, string>;
+  path?: string;
+  framework?: FrameworkId;
+  /** Versions (and contents) already merged or applied, for the history rules. */
+  applied?: AppliedMigrations;
 }
 
 export interface ExpectedFinding {
@@ -42,13 +65,37 @@ export interface Located extends Finding {
 
 export function lintForTest(c: ValidCase): Located[] {
   const config = resolveConfig(c.config, c.pg === undefined ? undefined : { postgresVersion: c.pg });
-  const { findings } = lint(c.sql, { config, runsInTransaction: c.inTransaction, schema: c.history === undefined ? undefined : replayHistory(c.history) });
+  const findings =
+    c.files !== undefined || Array.isArray(c.history)
+      ? lintAsHistory(c, config)
+      : lint(c.sql, { config, runsInTransaction: c.inTransaction, schema: typeof c.history === 'string' ? replayHistory(c.history) : undefined }).findings;
   const lines = new LineIndex(c.sql);
   return findings.map((f) => {
     const s = lines.position(f.range.start);
     const e = lines.position(f.range.end);
     return { ...f, line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1 };
   });
+}
+
+/** The files of a history case: the earlier migrations and the file under test, with its path. */
+export function historyFiles(c: ValidCase): { files: Record<string, string>; path: string } {
+  if (c.files !== undefined) {
+    if (!c.path) throw new Error('a case with files needs the path of the file under test');
+    return { files: { ...c.files, [c.path]: c.sql }, path: c.path };
+  }
+  const earlier = (c.history as (string | HistoryFile)[]).map((h, i) => (typeof h === 'string' ? { path: `${String(i + 1).padStart(3, '0')}_history.sql`, sql: h } : h));
+  const path = c.path ?? `${String(earlier.length + 1).padStart(3, '0')}_current.sql`;
+  return { files: { ...Object.fromEntries(earlier.map((h) => [h.path, h.sql])), [path]: c.sql }, path };
+}
+
+function lintAsHistory(c: ValidCase, config: ReturnType<typeof resolveConfig>): Finding[] {
+  const { files, path } = historyFiles(c);
+  const source: MigrationSource = { list: () => Object.keys(files), read: (p) => files[p] };
+  const history = loadHistory(source, c.framework ?? (c.files === undefined ? 'plain' : undefined));
+  const { migrations } = lintHistory(history, source, config, { applied: c.applied });
+  const mine = migrations.filter((m) => m.migration.path === path);
+  if (mine.length === 0) throw new Error(`${path} is not an up migration of the ${history.framework} history laid out by the case`);
+  return mine.flatMap((m) => m.result.findings);
 }
 
 /** The schema model after the given migrations, as the history layer builds it. */

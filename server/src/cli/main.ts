@@ -11,11 +11,13 @@ interface Command {
 interface CommandEntry {
   summary: string;
   load(): Promise<Command>;
+  /** End the process as soon as the command's output is flushed (see exitWhenFlushed). */
+  exitWhenDone?: boolean;
 }
 
 /** Subcommands by name; a new one is one line here and a module exporting `run(args)`. */
 const COMMANDS: Record<string, CommandEntry> = {
-  lint: { summary: 'lint migration files and folders (text, json, sarif or github output)', load: () => import('./commands/lint') },
+  lint: { summary: 'lint migration files and folders (text, json, sarif or github output)', load: () => import('./commands/lint'), exitWhenDone: true },
   lsp: { summary: 'run the language server over stdio (for editors)', load: () => import('./commands/lsp') },
   'dry-run': { summary: 'run migrations in a transaction that is rolled back, and report their real locks and rewrites', load: () => import('./commands/dry-run') },
 };
@@ -54,7 +56,23 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`safe-migrations: ${what}\n\n${usage()}`);
     return 2;
   }
-  return (await command.load()).run(rest);
+  const code = await (await command.load()).run(rest);
+  if (command.exitWhenDone) exitWhenFlushed(code);
+  return code;
+}
+
+/**
+ * Ends the process once stdout and stderr are flushed. Left alone, Node waits at exit for V8's
+ * background threads to finish optimising the parser's WebAssembly, which nothing will run any more:
+ * about 100 ms added to every `lint`, more than the linting of a typical migration takes.
+ */
+function exitWhenFlushed(code: number): void {
+  let pending = 2;
+  const flushed = (): void => {
+    if (--pending === 0) process.exit(code);
+  };
+  process.stdout.write('', flushed);
+  process.stderr.write('', flushed);
 }
 
 main(process.argv.slice(2)).then(

@@ -20,4 +20,14 @@ export {
 export { LineIndex } from './lines';
 export { decodeSource, type DecodedSource } from './source';
 export { SchemaModel } from './schema/model';
+export type * from './schema/objects';
+export { columnDependents, type ColumnDependents } from './schema/dependents';
+// Migration histories: framework layouts, replay, incremental re-lint, history rules' inputs.
+export { detectFramework, loadHistory, UnknownFrameworkError } from './history/load';
+export { lintDowns, lintHistory, sectionText, type HistoryLintOptions, type HistoryLintResult } from './history/lint-history';
+export { HistoryIndex, type HistoryIndexOptions, type MigrationLint } from './history/history-index';
+export { FRAMEWORK_IDS, type FrameworkId, type History, type Migration, type MigrationSource, type TransactionMode } from './history/types';
+export type { AppliedMigrations, HistoryView } from './history/view';
+export { flywayChecksum } from './history/checksum';
+export { compareVersions } from './history/version';
 export * from './types';

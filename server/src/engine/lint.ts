@@ -11,6 +11,8 @@ import { SchemaModel } from './schema/model';
 import { SessionState } from './session';
 import { readDirectives, Suppressions } from './suppressions';
 import type { Finding, Severity, TextRange } from './types';
+import type { Migration } from './history/types';
+import type { HistoryView } from './history/view';
 
 export interface LintOptions {
   config?: ResolvedConfig;
@@ -22,6 +24,10 @@ export interface LintOptions {
   runsInTransaction?: boolean;
   /** UTF-16 offset of the first byte that was not valid UTF-8, found while decoding the file. */
   invalidUtf8At?: number;
+  /** The migration this file is, when linted as part of a history (objects it changes record it). */
+  migration?: Migration;
+  /** The history around the migration, for the rules that need it (meta.needsHistory). */
+  history?: HistoryView;
 }
 
 export interface LintResult {
@@ -59,11 +65,13 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
   }
 
   const schema = options.schema ?? new SchemaModel();
+  // Objects this file changes record the migration it is (or none, for a file linted on its own).
+  schema.migration = options.migration ? { path: options.migration.path, version: options.migration.version } : undefined;
   const session = new SessionState(options.runsInTransaction ?? config.assumeInTransaction, {
     lock_timeout: config.lockTimeout,
     statement_timeout: config.statementTimeout,
   });
-  const { dispatch, anyVisitors, endVisitors } = instantiateRules(config, schema, session, file, findings, suppressions);
+  const { dispatch, anyVisitors, endVisitors } = instantiateRules(config, schema, session, file, findings, suppressions, options);
 
   for (const stmt of file.statements) {
     if (stmt.kind === SYNTAX_ERROR || (stmt.kind === COPY_DATA && stmt.error)) {
@@ -96,6 +104,7 @@ function instantiateRules(
   file: ParsedFile,
   findings: Finding[],
   suppressions: Suppressions,
+  options: LintOptions = {},
 ) {
   const dispatch = new Map<string, StatementVisitor[]>();
   const anyVisitors: StatementVisitor[] = [];
@@ -118,14 +127,17 @@ function instantiateRules(
       },
       inTransaction: () => session.inTransaction(),
       setting: (name) => session.setting(name),
+      migration: options.migration,
+      history: options.history,
       report: ({ stmt, range, messageId, data, fixes }) => {
-        if (suppressions.isSuppressed(rule.id, stmt.index)) return;
+        // A finding about the whole file (no statement) is suppressed only file-wide.
+        if (suppressions.isSuppressed(rule.id, stmt ? stmt.index : -1)) return;
         const template = rule.meta.messages[messageId];
         if (template === undefined) throw new Error(`rule ${rule.id} has no message "${messageId}"`);
         findings.push({
           rule: rule.id,
           severity,
-          range: range ?? { start: stmt.range.start, end: firstLineEnd(stmt) },
+          range: range ?? (stmt ? { start: stmt.range.start, end: firstLineEnd(stmt) } : firstLineOf(file.text)),
           message: formatTemplate(template, data),
           help: formatTemplate(rule.meta.help, data),
           messageId,
@@ -162,6 +174,11 @@ function instantiateRules(
   return { dispatch, anyVisitors, endVisitors };
 }
 
+function firstLineOf(text: string): TextRange {
+  const eol = text.indexOf('\n');
+  return { start: 0, end: eol < 0 ? text.length : text.charCodeAt(eol - 1) === 13 ? eol - 1 : eol };
+}
+
 function firstLineEnd(stmt: Statement): number {
   const eol = stmt.text.indexOf('\n');
   return eol < 0 ? stmt.range.end : stmt.range.start + eol;
@@ -172,10 +189,11 @@ function errorRange(stmt: Statement, at: number, text: string): TextRange {
   if (at >= stmt.range.end && text.charCodeAt(at) === 59) return { start: at, end: at + 1 };
   const tokens = stmt.tokens();
   const token = tokens.find((t) => t.end > at) ?? tokens[tokens.length - 1];
-  if (token) return { start: token.start, end: token.end };
-  // The scanner rejects unterminated quotes: mark from the opening quote to the end of its line.
-  const eol = stmt.text.indexOf('\n', at - stmt.range.start);
-  return { start: at, end: eol < 0 ? stmt.range.end : stmt.range.start + eol };
+  const start = token ? token.start : at;
+  const end = token ? token.end : stmt.range.end;
+  // An unterminated quote or comment runs to the end of the file: mark only its first line.
+  const eol = text.indexOf('\n', start);
+  return { start, end: eol >= 0 && eol < end ? eol : end };
 }
 
 function builtinFinding(

@@ -1,56 +1,59 @@
 /**
  * Lints a whole history in the framework's order, carrying the schema model from each migration to
  * the next: a table created three migrations ago is an existing table now, and a CHECK validated two
- * migrations ago is known when SET NOT NULL comes.
+ * migrations ago is known when SET NOT NULL comes. `HistoryIndex` does the work and keeps it up to
+ * date after edits; this is the one-shot form for the CLI and tests.
  */
 import type { ResolvedConfig } from '../config';
 import type { ParseCache } from '../dialects/postgres/statement';
-import { lint, type LintResult } from '../lint';
-import { SchemaModel } from '../schema/model';
+import { lint } from '../lint';
+import type { SchemaModel } from '../schema/model';
+import { HistoryIndex, type MigrationLint } from './history-index';
+import { sectionText } from './section-text';
 import type { History, Migration, MigrationSource } from './types';
+import type { AppliedMigrations } from './view';
 
-export interface MigrationLint {
-  migration: Migration;
-  result: LintResult;
+export { sectionText } from './section-text';
+export type { MigrationLint } from './history-index';
+
+export interface HistoryLintOptions {
+  cache?: ParseCache;
+  /** Keep only these migrations' results (all are linted: each needs the ones before it). */
+  only?: (m: Migration) => boolean;
+  /** Versions merged on the base git ref / applied in the database, for the history rules. */
+  applied?: AppliedMigrations;
+  /** Also lint the down migrations (each on its own: the schema they run against is not replayed). */
+  downs?: boolean;
 }
 
-/**
- * Text of the migration with everything outside its sections blanked (newlines kept), so that
- * offsets, lines and columns stay those of the file.
- */
-export function sectionText(text: string, migration: Migration): string {
-  const whole = migration.sections.length === 1 && migration.sections[0].start === 0 && migration.sections[0].end === text.length;
-  if (whole) return text;
-  const parts: string[] = [];
-  let at = 0;
-  for (const s of migration.sections) {
-    parts.push(text.slice(at, s.start).replace(/[^\n]/g, ' '), text.slice(s.start, s.end));
-    at = s.end;
-  }
-  parts.push(text.slice(at).replace(/[^\n]/g, ' '));
-  return parts.join('');
+export interface HistoryLintResult {
+  /** Up migrations in order (then downs, when asked for), each with its findings. */
+  migrations: MigrationLint[];
+  /** Statements the schema model did not understand, per kind: worth an information-level note. */
+  unhandled: Map<string, number>;
+  /** The schema after the last migration. */
+  schema: SchemaModel;
 }
 
-export function lintHistory(
-  history: History,
-  source: MigrationSource,
-  config: ResolvedConfig,
-  options: { cache?: ParseCache; only?: (m: Migration) => boolean } = {},
-): MigrationLint[] {
-  const schema = new SchemaModel();
+export function lintHistory(history: History, source: MigrationSource, config: ResolvedConfig, options: HistoryLintOptions = {}): HistoryLintResult {
+  const index = new HistoryIndex(history, source, config, { cache: options.cache, applied: options.applied });
+  const migrations = index.results();
+  if (options.downs) migrations.push(...lintDowns(history, source, config, options.cache));
+  return {
+    migrations: options.only ? migrations.filter((m) => options.only!(m.migration)) : migrations,
+    unhandled: index.unhandled(),
+    schema: index.schema(),
+  };
+}
+
+/** Down migrations run as the framework runs them, with no replayed schema: every table counts as existing. */
+export function lintDowns(history: History, source: MigrationSource, config: ResolvedConfig, cache?: ParseCache): MigrationLint[] {
   const out: MigrationLint[] = [];
-  for (const migration of history.migrations) {
+  for (const migration of history.downs.values()) {
     const text = source.read(migration.path);
     if (text === undefined) continue;
-    const result = lint(sectionText(text, migration), {
-      config,
-      cache: options.cache,
-      schema,
-      // The framework decides; only for plain files does the configuration say how the runner works.
-      runsInTransaction: migration.transaction === 'none' ? history.framework === 'plain' && config.assumeInTransaction : true,
-    });
-    if (!options.only || options.only(migration)) out.push({ migration, result });
-    schema.settleFile();
+    const runsInTransaction = migration.transaction === 'none' ? history.framework === 'plain' && config.assumeInTransaction : true;
+    out.push({ migration, result: lint(sectionText(text, migration), { config, cache, migration, runsInTransaction }) });
   }
   return out;
 }

@@ -9,7 +9,7 @@ import type { Layout } from './layouts/layout';
 import { liquibase } from './layouts/liquibase';
 import { dbmate, goose } from './layouts/sectioned';
 import { sqitch } from './layouts/sqitch';
-import type { FrameworkId, History, MigrationSource } from './types';
+import type { FrameworkId, History, Migration, MigrationSource } from './types';
 import { compareVersions } from './version';
 
 /** In order of precedence when two layouts score the same. */
@@ -38,7 +38,11 @@ export function loadHistory(source: MigrationSource, framework?: FrameworkId | s
   if (!layout) throw new UnknownFrameworkError(`unknown migration framework "${id}" (known: ${LAYOUTS.map((l) => l.id).join(', ')})`);
   const history: History = { framework: layout.id, migrations: [], downs: new Map(), problems: [] };
   layout.read(files, source, history);
-  // Repeatable migrations run after all versioned ones, ordered by description; a file's changesets keep their order.
-  history.migrations.sort((a, b) => Number(a.repeatable ?? false) - Number(b.repeatable ?? false) || compareVersions(a.version, b.version) || a.path.localeCompare(b.path));
+  sortMigrations(history.migrations);
   return history;
+}
+
+/** Repeatable migrations run after all versioned ones, ordered by description; a file's changesets keep their order. */
+export function sortMigrations(migrations: Migration[]): void {
+  migrations.sort((a, b) => Number(a.repeatable ?? false) - Number(b.repeatable ?? false) || compareVersions(a.version, b.version) || a.path.localeCompare(b.path));
 }

@@ -11,11 +11,25 @@ function compareDigits(a: string, b: string): number {
   return x.length - y.length || (x < y ? -1 : x > y ? 1 : 0);
 }
 
+/**
+ * A timestamp written with separators (`2019-03-22-170700`, `2024.01.15`): a year-sized first part and
+ * zero-padded parts after it. Such a version orders like the same digits written without separators
+ * (`20190322170700`), which is how diesel and friends mix both spellings in one history.
+ */
+function isTimestamp(p: string[]): boolean {
+  return p[0].length >= 4 && p.slice(1).every((x) => x.length >= 2);
+}
+
 /** Negative when version a sorts before b. Versions without digits sort by text, after numbered ones. */
 export function compareVersions(a: string, b: string): number {
   const pa = parts(a);
   const pb = parts(b);
   if (pa.length === 0 || pb.length === 0) return pa.length === 0 && pb.length === 0 ? a.localeCompare(b) : pa.length === 0 ? 1 : -1;
+  if (isTimestamp(pa) && isTimestamp(pb)) {
+    const x = pa.join('');
+    const y = pb.join('');
+    if (x !== y) return x < y ? -1 : 1;
+  }
   for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
     const c = compareDigits(pa[i], pb[i]);
     if (c !== 0) return c;

@@ -6,7 +6,10 @@
 import type { ColumnDef, Node, TypeCast } from '@pgsql/types';
 import { relationKey, relationLabel, stringList, typeLabel } from '../dialects/postgres/ast';
 import { describeLock } from '../locks/modes';
+import { columnDependents, refusingDependents, type ColumnDependents } from '../schema/dependents';
 import { defineRule } from './define';
+import { listPhrase } from './helpers/drop-objects';
+import { tableLabel } from './helpers/index-owner';
 import { alterTableCommands } from './helpers/alter-table-commands';
 import { classifyTypeChange } from './helpers/type-change';
 
@@ -17,6 +20,21 @@ function isPlainColumn(expr: Node, column: string, newType: string): boolean {
   const ref = ((cast ? cast.arg : expr) as { ColumnRef?: { fields?: Node[] } } | undefined)?.ColumnRef;
   const names = stringList(ref?.fields);
   return names.length > 0 && names[names.length - 1] === column;
+}
+
+/**
+ * Views, generated columns and triggers declared on the column make PostgreSQL refuse the change; it
+ * names the first kind it meets, so the message quotes that one and lists them all.
+ */
+function typeChangeRefusal(d: ColumnDependents): { dependents: string; error: string } | undefined {
+  const refusing = refusingDependents({ ...d, referencingForeignKeys: [] }, tableLabel);
+  if (refusing.length === 0) return undefined;
+  const error = d.views.length
+    ? 'cannot alter type of a column used by a view or rule'
+    : d.generated.length
+      ? 'cannot alter type of a column used by a generated column'
+      : 'cannot alter type of a column used in a trigger definition';
+  return { dependents: listPhrase(refusing), error };
 }
 
 /** Session time zones under which timestamp ↔ timestamptz needs no rewrite. */
@@ -38,6 +56,8 @@ export default defineRule({
       collation: 'Changing the collation of {{table}}.{{column}} keeps the rows but rebuilds the indexes on the column while holding an {{lock}}.',
       checkRescan:
         'Changing {{table}}.{{column}} to {{to}} keeps the rows, but the CHECK constraint {{constraint}} is verified again by a scan of {{table}} while holding an {{lock}}.',
+      dependentsRefuse:
+        'PostgreSQL refuses to change the type of {{table}}.{{column}} while {{dependents}} depend on it ("{{error}}"): drop them first and create them again after the change, in this migration.',
     },
     help: 'Expand and contract: add a new column of the new type, keep it in sync with a trigger, backfill it in batches, build its indexes CONCURRENTLY, switch reads in a release, then swap the columns and drop the old one in a later migration.',
     fix: 'suggestion',
@@ -56,6 +76,8 @@ export default defineRule({
           const to = typeLabel(def.typeName);
           const data = { table, column, from: from ?? '?', to, lock: describeLock('AccessExclusiveLock', table) };
           const report = (messageId: string, extra: Record<string, string> = {}) => ctx.report({ stmt, range: range(), messageId, data: { ...data, ...extra } });
+          const refusal = typeChangeRefusal(columnDependents(ctx.schema, relationKey(alter.relation), column));
+          if (refusal) report('dependentsRefuse', refusal);
           // A USING expression makes PostgreSQL compute every row again, unless it is just the column
           // itself, which is the conversion PostgreSQL applies anyway.
           if (def.raw_default && !isPlainColumn(def.raw_default, column, to)) {

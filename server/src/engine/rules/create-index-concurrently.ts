@@ -33,13 +33,14 @@ export default defineRule({
         if (partitioned.has(ctx.schema, index.relation)) return; // partitioned-index
         // ON ONLY is the first step of the partitioned-table recipe: it builds nothing on the partitions.
         if (index.relation?.inh !== true) return;
-        const range = headRange(stmt, index.relation?.location);
+        // The range needs the statement's tokens: made only for a statement that is reported.
+        const range = () => headRange(stmt, index.relation?.location);
         if (index.concurrent) {
           const { major, minor } = ctx.serverVersion;
-          if (major === 14 && minor < 4) ctx.report({ stmt, range, messageId: 'brokenConcurrently', data: { version: `${major}.${minor}` } });
+          if (major === 14 && minor < 4) ctx.report({ stmt, range: range(), messageId: 'brokenConcurrently', data: { version: `${major}.${minor}` } });
           return;
         }
-        ctx.report({ stmt, range, messageId: 'notConcurrent', data: { lock: describeLock('ShareLock', relationLabel(index.relation)) } });
+        ctx.report({ stmt, range: range(), messageId: 'notConcurrent', data: { lock: describeLock('ShareLock', relationLabel(index.relation)) } });
       },
       any(stmt) {
         partitioned.observe(stmt);

@@ -7,6 +7,8 @@
 import type { RangeVar } from '@pgsql/types';
 import type { ResolvedConfig } from '../config';
 import type { NodeKind, NodeOf, ParsedFile, Statement } from '../dialects/postgres/statement';
+import type { Migration } from '../history/types';
+import type { HistoryView } from '../history/view';
 import type { SchemaModel } from '../schema/model';
 import type { Fix, RuleCategory, ServerVersion, Severity, TextRange } from '../types';
 
@@ -45,8 +47,9 @@ export interface TransactionState {
 }
 
 export interface Report {
-  stmt: Statement;
-  /** Defaults to the statement's first line. */
+  /** The statement the finding is about; omitted for a finding about the whole file (at its first line). */
+  stmt?: Statement;
+  /** Defaults to the statement's first line (the file's first line without a statement). */
   range?: TextRange;
   messageId: string;
   data?: Record<string, string | number>;
@@ -68,6 +71,10 @@ export interface RuleContext {
   inTransaction(): boolean;
   /** A session setting (`lock_timeout`, `statement_timeout`) in force before the statement, or from configuration. */
   setting(name: string): string | undefined;
+  /** The migration being linted, when the file is linted as part of a history. */
+  readonly migration?: Migration;
+  /** The history around it; rules with meta.needsHistory stay silent when this is undefined. */
+  readonly history?: HistoryView;
   report(report: Report): void;
 }
 

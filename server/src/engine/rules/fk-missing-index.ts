@@ -9,13 +9,13 @@ import type { AlterTableCmd, ColumnDef, Constraint, RangeVar } from '@pgsql/type
 import { relationKey, relationLabel, stringList } from '../dialects/postgres/ast';
 import { clauseRange } from '../dialects/postgres/ranges';
 import type { Statement } from '../dialects/postgres/statement';
-import type { TextRange } from '../types';
 import { defineRule } from './define';
 import { hasIndexLeadingWith } from './helpers/leading-index';
 
 interface ForeignKey {
   stmt: Statement;
-  range: TextRange;
+  /** Where the constraint is written: a parse-tree location, turned into a range only when reported. */
+  location: number | undefined;
   tableKey: string;
   table: string;
   columns: string[];
@@ -41,13 +41,14 @@ export default defineRule({
   },
   check(ctx) {
     const pending: ForeignKey[] = [];
-    const collect = (stmt: Statement, relation: RangeVar | undefined, constraint: Constraint | undefined, range: TextRange, column?: string) => {
+    const collect = (stmt: Statement, relation: RangeVar | undefined, constraint: Constraint | undefined, location: number | undefined, column?: string) => {
       if (constraint?.contype !== 'CONSTR_FOREIGN') return;
       const columns = column ? [column] : stringList(constraint.fk_attrs);
-      pending.push({ stmt, range, tableKey: relationKey(relation), table: relationLabel(relation), columns, parent: relationLabel(constraint.pktable) });
+      pending.push({ stmt, location, tableKey: relationKey(relation), table: relationLabel(relation), columns, parent: relationLabel(constraint.pktable) });
     };
+    // An inline REFERENCES is marked on its whole column definition.
     const collectColumn = (stmt: Statement, relation: RangeVar | undefined, def: ColumnDef | undefined) => {
-      for (const c of def?.constraints ?? []) collect(stmt, relation, asConstraint(c), clauseRange(stmt, def?.location), def?.colname);
+      for (const c of def?.constraints ?? []) collect(stmt, relation, asConstraint(c), def?.location, def?.colname);
     };
 
     return {
@@ -56,7 +57,7 @@ export default defineRule({
           const def = (element as { ColumnDef?: ColumnDef }).ColumnDef;
           if (def) collectColumn(stmt, create.relation, def);
           const constraint = asConstraint(element);
-          if (constraint) collect(stmt, create.relation, constraint, clauseRange(stmt, constraint.location));
+          if (constraint) collect(stmt, create.relation, constraint, constraint.location);
         }
       },
       AlterTableStmt(alter, stmt) {
@@ -65,7 +66,7 @@ export default defineRule({
           const cmd = (c as { AlterTableCmd?: AlterTableCmd }).AlterTableCmd;
           if (cmd?.subtype === 'AT_AddColumn') collectColumn(stmt, alter.relation, (cmd.def as { ColumnDef?: ColumnDef } | undefined)?.ColumnDef);
           const constraint = cmd?.subtype === 'AT_AddConstraint' ? asConstraint(cmd.def) : undefined;
-          if (constraint) collect(stmt, alter.relation, constraint, clauseRange(stmt, constraint.location));
+          if (constraint) collect(stmt, alter.relation, constraint, constraint.location);
         }
       },
       any(stmt) {
@@ -82,7 +83,7 @@ export default defineRule({
           const table = ctx.schema.table(fk.tableKey);
           if (!table || hasIndexLeadingWith(table, fk.columns)) continue;
           const data = { table: fk.table, columns: fk.columns.join(', '), parent: fk.parent };
-          ctx.report({ stmt: fk.stmt, range: fk.range, messageId: 'missingIndex', data });
+          ctx.report({ stmt: fk.stmt, range: clauseRange(fk.stmt, fk.location), messageId: 'missingIndex', data });
         }
       },
     };

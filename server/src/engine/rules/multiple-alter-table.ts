@@ -11,12 +11,11 @@
 import type { AlterTableCmd, AlterTableStmt } from '@pgsql/types';
 import { relationKey, relationLabel } from '../dialects/postgres/ast';
 import type { Statement } from '../dialects/postgres/statement';
-import { statementLocks } from '../locks/statement-locks';
 import { defineRule } from './define';
 import { lineOf } from './helpers/held-locks';
 import { lockSiteRange } from './helpers/keyword-spans';
 import { aLock } from './helpers/lock-phrases';
-import { schemaLockContext } from './helpers/relation-locks';
+import { locksOfStatement } from './helpers/relation-locks';
 
 const STANDS_ALONE = new Set(['AT_AttachPartition', 'AT_DetachPartition', 'AT_DetachPartitionFinalize', 'AT_ValidateConstraint']);
 
@@ -55,7 +54,7 @@ export default defineRule({
             first.set(key, stmt);
             return;
           }
-          const mode = statementLocks(stmt.node, schemaLockContext(ctx.schema, ctx.serverVersion)).find((l) => l.key === key)?.mode ?? 'AccessExclusiveLock';
+          const mode = locksOfStatement(ctx, stmt).find((l) => l.key === key)?.mode ?? 'AccessExclusiveLock';
           ctx.report({
             stmt,
             range: lockSiteRange(stmt, alter.relation?.location),
@@ -65,7 +64,7 @@ export default defineRule({
           return;
         }
         // Any other statement on the table sits between the ALTERs and keeps them apart.
-        for (const lock of statementLocks(stmt.node, schemaLockContext(ctx.schema, ctx.serverVersion))) first.delete(lock.key);
+        for (const lock of locksOfStatement(ctx, stmt)) first.delete(lock.key);
       },
     };
   },

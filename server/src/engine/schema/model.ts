@@ -5,61 +5,60 @@
  * Tables the model has never seen are treated as existing (conservatively) by the rules; a table
  * whose `origin` is 'current-file' was created earlier in the file being linted and is empty, so
  * nothing done to it is hazardous. The history layer replays earlier migrations with origin
- * 'history' into the same model.
+ * 'history' into the same model, one migration at a time (`migration` names the one being applied,
+ * and every object it changes records it in `changedBy`).
+ *
+ * DDL the model does not understand is never dropped silently: `unhandled` counts it per kind.
  */
-import type { ColumnDef, Constraint, CreateStmt, Node } from '@pgsql/types';
 import type { Statement } from '../dialects/postgres/statement';
-import { nodePayload, relationKey, stringList, typeLabel } from '../dialects/postgres/ast';
-import { applyAlterTable, applyMiscStatement } from './apply';
+import { applyStatement } from './apply';
+import { cloneModel } from './clone';
+import type {
+  DomainModel,
+  EnumModel,
+  FunctionModel,
+  MigrationRef,
+  Origin,
+  SequenceModel,
+  TableModel,
+  TriggerModel,
+  ViewModel,
+} from './objects';
 
-export type Origin = 'history' | 'current-file';
-
-export interface ColumnModel {
-  name: string;
-  /** As written, normalised: `bigint`, `varchar(20)`, `text[]`. */
-  type: string;
-  notNull: boolean;
-  hasDefault: boolean;
-}
-
-export type ConstraintKind = 'check' | 'unique' | 'primary-key' | 'foreign-key' | 'exclusion' | 'not-null';
-
-export interface ConstraintModel {
-  name?: string;
-  kind: ConstraintKind;
-  columns: string[];
-  validated: boolean;
-  /** For `CHECK (c IS NOT NULL)`: the column it proves not null. */
-  provesNotNull?: string;
-  /** For a foreign key: the key of the table it references (`public.orgs`). */
-  references?: string;
-  origin: Origin;
-}
-
-export interface IndexModel {
-  name?: string;
-  columns: string[];
-  unique: boolean;
-  origin: Origin;
-}
-
-export interface TableModel {
-  key: string;
-  columns: Map<string, ColumnModel>;
-  constraints: ConstraintModel[];
-  indexes: IndexModel[];
-  partitioned: boolean;
-  origin: Origin;
-}
+export type * from './objects';
+export { newTableModel } from './objects';
 
 export class SchemaModel {
   readonly tables = new Map<string, TableModel>();
   /** Indexes by schema-qualified index name, pointing at their table key. */
   readonly indexTables = new Map<string, string>();
-  readonly enums = new Map<string, { values: string[]; origin: Origin }>();
+  readonly enums = new Map<string, EnumModel>();
+  readonly views = new Map<string, ViewModel>();
+  readonly functions = new Map<string, FunctionModel>();
+  /** Triggers by the key of their table. */
+  readonly triggers = new Map<string, TriggerModel[]>();
+  readonly domains = new Map<string, DomainModel>();
+  readonly sequences = new Map<string, SequenceModel>();
+  /** Composite types (CREATE TYPE … AS (…)) and their attribute names. */
+  readonly compositeTypes = new Map<string, { attributes: string[]; origin: Origin }>();
+  /** Statements the model does not understand, counted per kind (`DoStmt`, `AlterTableStmt AT_SetAccessMethod` …). */
+  readonly unhandled = new Map<string, number>();
+  /** The migration whose statements are being applied (set by the history layer). */
+  migration: MigrationRef | undefined;
+  private changes = new Set<string>();
+  /** Keys changed since the last settleFile(): the only places a 'current-file' origin can be. */
+  private readonly unsettled = new Set<string>();
 
   table(key: string): TableModel | undefined {
     return this.tables.get(key);
+  }
+
+  view(key: string): ViewModel | undefined {
+    return this.views.get(key);
+  }
+
+  triggersOn(tableKey: string): TriggerModel[] {
+    return this.triggers.get(tableKey) ?? [];
   }
 
   /** True when the table was created earlier in the file being linted (so it is new and empty). */
@@ -69,98 +68,63 @@ export class SchemaModel {
 
   /** After a file of the history: what it created is no longer new to the files that follow. */
   settleFile(): void {
-    for (const table of this.tables.values()) {
-      table.origin = 'history';
-      for (const c of table.constraints) c.origin = 'history';
-      for (const i of table.indexes) i.origin = 'history';
+    // Only objects changed since the last settle can be new; a full scan per migration would make
+    // replaying a long history quadratic.
+    for (const key of this.unsettled) {
+      const table = this.tables.get(key);
+      if (table) settleTable(table);
+      for (const t of this.triggers.get(key) ?? []) t.origin = 'history';
+      for (const map of [this.enums, this.views, this.functions, this.domains, this.sequences, this.compositeTypes]) {
+        const o = map.get(key);
+        if (o) o.origin = 'history';
+      }
     }
-    for (const e of this.enums.values()) e.origin = 'history';
+    this.unsettled.clear();
   }
 
-  /** Applies one statement's effect on the schema. Statements the model does not track are ignored. */
+  /** Applies one statement's effect on the schema; what the model does not understand is counted in `unhandled`. */
   apply(stmt: Statement, origin: Origin): void {
-    const node = stmt.node;
-    if (!node) return;
-    const create = stmt.as('CreateStmt');
-    if (create) this.applyCreateTable(create, origin);
-    else if (stmt.kind === 'AlterTableStmt') applyAlterTable(this, stmt, origin);
-    else applyMiscStatement(this, stmt, origin);
+    applyStatement(this, stmt, origin);
   }
 
-  private applyCreateTable(create: CreateStmt, origin: Origin): void {
-    const key = relationKey(create.relation);
-    if (create.if_not_exists && this.tables.has(key)) return;
-    const table: TableModel = {
-      key,
-      columns: new Map(),
-      constraints: [],
-      indexes: [],
-      partitioned: create.partspec !== undefined,
-      origin,
-    };
-    for (const element of create.tableElts ?? []) {
-      const column = nodePayload<ColumnDef>(element);
-      if ((element as { ColumnDef?: unknown }).ColumnDef && column) addColumn(table, column, origin);
-      const constraint = (element as { Constraint?: Constraint }).Constraint;
-      if (constraint) addConstraint(table, constraint, [], origin);
-    }
-    this.tables.set(key, table);
+  /** Records that the object with this key changed (for incremental re-linting). */
+  noteChange(key: string): void {
+    this.changes.add(key);
+    this.unsettled.add(key);
+  }
+
+  /** Keys of the objects changed since the previous call. */
+  takeChanges(): Set<string> {
+    const out = this.changes;
+    this.changes = new Set();
+    return out;
+  }
+
+  countUnhandled(kind: string): void {
+    this.unhandled.set(kind, (this.unhandled.get(kind) ?? 0) + 1);
+  }
+
+  /**
+   * Marks an object created outside `apply` (by hand, in a test or a rule's scratch model) so that
+   * settleFile() finds it.
+   */
+  markUnsettled(key: string): void {
+    this.unsettled.add(key);
+  }
+
+  /** A deep copy: the history layer keeps one per migration boundary to re-lint from the middle. */
+  clone(): SchemaModel {
+    return cloneModel(this, new SchemaModel());
   }
 }
 
-export function addColumn(table: TableModel, def: ColumnDef, origin: Origin): void {
-  const name = def.colname ?? '';
-  const column: ColumnModel = { name, type: typeLabel(def.typeName), notNull: false, hasDefault: false };
-  table.columns.set(name, column);
-  for (const c of def.constraints ?? []) {
-    const constraint = (c as { Constraint?: Constraint }).Constraint;
-    if (!constraint) continue;
-    if (constraint.contype === 'CONSTR_NOTNULL' || constraint.contype === 'CONSTR_PRIMARY') column.notNull = true;
-    if (constraint.contype === 'CONSTR_DEFAULT' || constraint.contype === 'CONSTR_IDENTITY' || constraint.contype === 'CONSTR_GENERATED') column.hasDefault = true;
-    addConstraint(table, constraint, [name], origin);
+function settleTable(table: TableModel): void {
+  table.origin = 'history';
+  for (const c of table.constraints) c.origin = 'history';
+  for (const i of table.indexes) i.origin = 'history';
+  for (const c of table.columns.values()) {
+    if (c.origin) c.origin = 'history';
+    if (c.backfill) c.backfill.origin = 'history';
   }
-  if (/serial$/.test(column.type)) column.hasDefault = true;
-}
-
-const KIND_OF: Partial<Record<string, ConstraintKind>> = {
-  CONSTR_CHECK: 'check',
-  CONSTR_UNIQUE: 'unique',
-  CONSTR_PRIMARY: 'primary-key',
-  CONSTR_FOREIGN: 'foreign-key',
-  CONSTR_EXCLUSION: 'exclusion',
-};
-
-export function addConstraint(table: TableModel, c: Constraint, inlineColumns: string[], origin: Origin): void {
-  const kind = c.contype ? KIND_OF[c.contype] : undefined;
-  if (!kind) return;
-  // `… USING INDEX i` names no columns: they are the index's.
-  const usedIndex = c.indexname ? table.indexes.find((i) => i.name === c.indexname) : undefined;
-  const columns = kind === 'foreign-key' ? stringList(c.fk_attrs) : c.keys ? stringList(c.keys) : (usedIndex?.columns ?? inlineColumns);
-  const model: ConstraintModel = {
-    name: c.conname,
-    kind,
-    columns: columns.length ? columns : inlineColumns,
-    validated: !c.skip_validation,
-    origin,
-  };
-  if (kind === 'check') model.provesNotNull = notNullCheckColumn(c.raw_expr);
-  if (kind === 'foreign-key' && c.pktable) model.references = relationKey(c.pktable);
-  table.constraints.push(model);
-  // A primary key makes its columns NOT NULL (PostgreSQL sets it implicitly).
-  if (kind === 'primary-key') {
-    for (const name of model.columns) {
-      const column = table.columns.get(name);
-      if (column) column.notNull = true;
-    }
-  }
-  if ((kind === 'primary-key' || kind === 'unique') && !usedIndex) table.indexes.push({ name: c.indexname ?? c.conname, columns: model.columns, unique: true, origin });
-}
-
-/** `CHECK (c IS NOT NULL)` → 'c'. */
-function notNullCheckColumn(expr: Node | undefined): string | undefined {
-  const test = (expr as { NullTest?: { nulltesttype?: string; arg?: Node } } | undefined)?.NullTest;
-  if (!test || test.nulltesttype !== 'IS_NOT_NULL') return undefined;
-  const ref = (test.arg as { ColumnRef?: { fields?: Node[] } } | undefined)?.ColumnRef;
-  const names = stringList(ref?.fields);
-  return names[names.length - 1];
+  for (const copy of table.copiedFrom ?? []) copy.origin = 'history';
 }

@@ -81,16 +81,22 @@ export function typeLabel(tn: TypeName | undefined): string {
 
 /** Calls `visit` on every node below `node` (objects with a single node-type key), depth first. */
 export function walk(node: unknown, visit: (kind: string, payload: Record<string, unknown>) => void): void {
+  if (node === null || typeof node !== 'object') return;
   if (Array.isArray(node)) {
-    for (const child of node) walk(child, visit);
+    for (let i = 0; i < node.length; i++) walk(node[i], visit);
     return;
   }
-  if (node === null || typeof node !== 'object') return;
-  for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
-    if (value !== null && typeof value === 'object') {
-      if (!Array.isArray(value) && /^[A-Z]/.test(key)) visit(key, value as Record<string, unknown>);
-      walk(value, visit);
-    }
+  // Rules walk every statement, so this loop is hot: Object.keys and a char-code test instead of
+  // Object.entries (an array per key) and a regular expression per key.
+  const object = node as Record<string, unknown>;
+  const keys = Object.keys(object);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    const value = object[key];
+    if (value === null || typeof value !== 'object') continue;
+    const first = key.charCodeAt(0);
+    if (first >= 65 && first <= 90 && !Array.isArray(value)) visit(key, value as Record<string, unknown>); // A–Z: a node type
+    walk(value, visit);
   }
 }
 

@@ -5,7 +5,7 @@
  * libpg-query reports node locations as UTF-8 byte offsets and syntax-error cursors as code-point
  * offsets; everything leaving this module is converted to UTF-16 offsets.
  */
-import { loadModule, parseSync, scanSync } from 'libpg-query';
+import { loadModule, parsePlPgSQLSync, parseSync, scanSync } from 'libpg-query';
 import type { Node } from '@pgsql/types';
 
 let loading: Promise<void> | undefined;
@@ -53,6 +53,20 @@ export function parsePostgres(text: string): ParseOutcome {
     const message = details?.message ?? (error instanceof Error ? error.message : String(error));
     const cursor = details?.cursorPosition;
     return { ok: false, message, offset: cursor === undefined || cursor < 0 ? 0 : codePointToUtf16(text, cursor) };
+  }
+}
+
+/**
+ * PL/pgSQL's own parser over a CREATE FUNCTION (or a DO block wrapped in one): the function's datums
+ * (variables, NEW/OLD fields) and statement tree as JSON, or undefined when the body does not parse.
+ */
+export function parsePlpgsql(createFunctionSql: string): unknown[] | undefined {
+  requireLoaded();
+  try {
+    const result = parsePlPgSQLSync(createFunctionSql) as unknown as { plpgsql_funcs?: unknown[] };
+    return result.plpgsql_funcs;
+  } catch {
+    return undefined;
   }
 }
 

@@ -83,7 +83,18 @@ export function firstLineRange(stmt: Statement): TextRange {
  * `ALTER TABLE t ADD COLUMN a int, DROP COLUMN b` gives the ranges of `ADD COLUMN a int` and
  * `DROP COLUMN b`. The first subcommand starts after the relation name at `relationLocation`.
  */
-export function alterCommandRanges(stmt: Statement, relationLocation: number | undefined): TextRange[] {
+export function alterCommandRanges(stmt: Statement, relationLocation: number | undefined): readonly TextRange[] {
+  // Several rules ask for the same statement's subcommand ranges: split it once per statement.
+  const cached = commandRangeCache.get(stmt);
+  if (cached && cached.relationLocation === relationLocation) return cached.ranges;
+  const ranges = splitAlterCommands(stmt, relationLocation);
+  commandRangeCache.set(stmt, { relationLocation, ranges });
+  return ranges;
+}
+
+const commandRangeCache = new WeakMap<Statement, { relationLocation: number | undefined; ranges: readonly TextRange[] }>();
+
+function splitAlterCommands(stmt: Statement, relationLocation: number | undefined): TextRange[] {
   const tokens = stmt.codeTokens();
   const relStart = stmt.offsetOf(relationLocation);
   let i = tokenIndexAt(tokens, relStart);

@@ -16,24 +16,30 @@ export interface AlterCommand {
   range(): TextRange;
 }
 
-const rangeCache = new WeakMap<Statement, TextRange[]>();
+/**
+ * A dozen rules read the commands of every ALTER TABLE, so the list is made once per statement and
+ * shared (callers must not change it). Statements are made anew by each lint, and a parse tree reused
+ * from the parse cache gets a new Statement, so cached ranges always belong to the current text.
+ */
+const commandCache = new WeakMap<Statement, { alter: AlterTableStmt; commands: readonly AlterCommand[] }>();
 
 /** The commands of an ALTER TABLE on a table (not on an index, view or foreign table). */
-export function alterTableCommands(alter: AlterTableStmt, stmt: Statement): AlterCommand[] {
+export function alterTableCommands(alter: AlterTableStmt, stmt: Statement): readonly AlterCommand[] {
   if (alter.objtype !== 'OBJECT_TABLE') return [];
-  const cmds = (alter.cmds ?? []).map((c) => (c as { AlterTableCmd?: AlterTableCmd }).AlterTableCmd);
-  return cmds.flatMap((cmd, i) => {
-    if (!cmd) return [];
-    return [{ cmd, range: () => commandRange(stmt, alter, i, cmds.length) }];
-  });
+  const cached = commandCache.get(stmt);
+  if (cached?.alter === alter) return cached.commands;
+  const cmds = alter.cmds ?? [];
+  const commands: AlterCommand[] = [];
+  for (let i = 0; i < cmds.length; i++) {
+    const cmd = (cmds[i] as { AlterTableCmd?: AlterTableCmd }).AlterTableCmd;
+    if (cmd) commands.push({ cmd, range: () => commandRange(stmt, alter, i, cmds.length) });
+  }
+  commandCache.set(stmt, { alter, commands });
+  return commands;
 }
 
 function commandRange(stmt: Statement, alter: AlterTableStmt, index: number, count: number): TextRange {
-  let ranges = rangeCache.get(stmt);
-  if (!ranges) {
-    ranges = alterCommandRanges(stmt, alter.relation?.location);
-    rangeCache.set(stmt, ranges);
-  }
+  const ranges = alterCommandRanges(stmt, alter.relation?.location);
   // A segment count that differs from the command count means syntax the splitter did not foresee:
   // the statement's first line is a safe anchor then.
   return ranges.length === count ? ranges[index] : firstLineRange(stmt);
@@ -106,17 +112,25 @@ export interface AddedColumn {
   command: AlterCommand;
 }
 
+/** Once per statement, as for alterTableCommands: every rule sees the same schema while visiting it. */
+const addedColumnsCache = new WeakMap<Statement, { alter: AlterTableStmt; added: readonly AddedColumn[] }>();
+
 /**
  * The ADD COLUMN commands of an ALTER TABLE on an existing table (a table created earlier in the file
  * is empty, so nothing added to it is hazardous), leaving out IF NOT EXISTS ones that add nothing.
  */
-export function columnsAddedToExistingTable(ctx: RuleContext, alter: AlterTableStmt, stmt: Statement): AddedColumn[] {
+export function columnsAddedToExistingTable(ctx: RuleContext, alter: AlterTableStmt, stmt: Statement): readonly AddedColumn[] {
   if (ctx.isNewTable(alter.relation)) return [];
+  const cached = addedColumnsCache.get(stmt);
+  if (cached?.alter === alter) return cached.added;
   const columns = ctx.schema.table(relationKey(alter.relation))?.columns;
-  return alterTableCommands(alter, stmt).flatMap((command) => {
+  const added: AddedColumn[] = [];
+  for (const command of alterTableCommands(alter, stmt)) {
     const def = addedColumn(command.cmd);
-    return def && !addsNothing(command.cmd, columns) ? [{ def, command }] : [];
-  });
+    if (def && !addsNothing(command.cmd, columns)) added.push({ def, command });
+  }
+  addedColumnsCache.set(stmt, { alter, added });
+  return added;
 }
 
 export interface AddedConstraint {
@@ -125,10 +139,12 @@ export interface AddedConstraint {
 }
 
 /** The ADD CONSTRAINT commands of an ALTER TABLE on an existing table. */
-export function constraintsAddedToExistingTable(ctx: RuleContext, alter: AlterTableStmt, stmt: Statement): AddedConstraint[] {
+export function constraintsAddedToExistingTable(ctx: RuleContext, alter: AlterTableStmt, stmt: Statement): readonly AddedConstraint[] {
   if (ctx.isNewTable(alter.relation)) return [];
-  return alterTableCommands(alter, stmt).flatMap((command) => {
+  const added: AddedConstraint[] = [];
+  for (const command of alterTableCommands(alter, stmt)) {
     const constraint = addedConstraint(command.cmd);
-    return constraint ? [{ constraint, command }] : [];
-  });
+    if (constraint) added.push({ constraint, command });
+  }
+  return added;
 }

@@ -4,7 +4,8 @@
  * file) an ALTER TABLE's lock outlives the statement and blocks the table's readers and writers for
  * as long as the later statements run. Outside a transaction each statement commits on its own.
  */
-import type { Statement } from '../../dialects/postgres/statement';
+import type { ParsedFile, Statement } from '../../dialects/postgres/statement';
+import { LineIndex } from '../../lines';
 import type { RuleContext } from '../define';
 import { existingTableLocks } from './relation-locks';
 
@@ -49,8 +50,15 @@ export class HeldExclusiveLocks {
 
 /** 1-based line of a statement's start, for messages that point back at it. */
 export function lineOf(ctx: RuleContext, stmt: Statement): number {
-  const text = ctx.file.text;
-  let line = 1;
-  for (let i = text.indexOf('\n'); i >= 0 && i < stmt.range.start; i = text.indexOf('\n', i + 1)) line++;
-  return line;
+  return lineAt(ctx, stmt.range.start);
+}
+
+/** One line index per linted file, shared by every rule: counting from the file's start per call was quadratic. */
+const lineIndexes = new WeakMap<ParsedFile, LineIndex>();
+
+/** 1-based line of a file offset. */
+export function lineAt(ctx: RuleContext, offset: number): number {
+  let lines = lineIndexes.get(ctx.file);
+  if (!lines) lineIndexes.set(ctx.file, (lines = new LineIndex(ctx.file.text)));
+  return lines.position(offset).line + 1;
 }

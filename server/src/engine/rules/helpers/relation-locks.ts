@@ -21,6 +21,20 @@ export function schemaLockContext(schema: SchemaModel, serverVersion: RuleContex
   };
 }
 
+/**
+ * Several rules ask for the locks of every statement. They all visit it with the same schema (the
+ * linter applies the statement only after its last visitor), so the answer is computed once per
+ * statement; Statement objects are made anew by each lint, so nothing outlives the lint that made it.
+ */
+const statementLockCache = new WeakMap<Statement, RelationLock[]>();
+
+/** The locks of the statement being visited, with the schema model answering the lock table's questions. Do not mutate. */
+export function locksOfStatement(ctx: RuleContext, stmt: Statement): readonly RelationLock[] {
+  let locks = statementLockCache.get(stmt);
+  if (!locks) statementLockCache.set(stmt, (locks = statementLocks(stmt.node, schemaLockContext(ctx.schema, ctx.serverVersion))));
+  return locks;
+}
+
 /** Kinds of relation the application queries directly; views and sequences are left to other rules. */
 const TABLE_LIKE = new Set(['table', 'materialized-view', 'foreign-table', 'index']);
 
@@ -29,7 +43,7 @@ const TABLE_LIKE = new Set(['table', 'materialized-view', 'foreign-table', 'inde
  * model does not know stands for its table and is labelled `index name`.
  */
 export function existingTableLocks(ctx: RuleContext, stmt: Statement, weakest: LockMode = 'AccessShareLock'): RelationLock[] {
-  const locks = statementLocks(stmt.node, schemaLockContext(ctx.schema, ctx.serverVersion));
+  const locks = locksOfStatement(ctx, stmt);
   const out: RelationLock[] = [];
   for (const lock of locks) {
     if (!TABLE_LIKE.has(lock.kind) || LOCK_MODES.indexOf(lock.mode) < LOCK_MODES.indexOf(weakest)) continue;
