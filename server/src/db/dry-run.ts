@@ -20,7 +20,7 @@ import { DryRunError } from './postgres/connection';
 import { traceOnServer } from './postgres/engine';
 import { Redactor } from './redact';
 import type { DryRunEngine, DryRunProgress, DryRunReport, HistoryReport, StatementReport } from './report';
-import { elapsed, type TraceResult } from './tracer';
+import { blank, elapsed, type TraceResult } from './tracer';
 import { verdictOf } from './verdict';
 
 export { DryRunError } from './postgres/connection';
@@ -189,19 +189,5 @@ function historyNotes(history: HistoryReport): string[] {
 }
 
 function failedStatement(step: PlannedStatement, message: string): StatementReport {
-  return {
-    line: step.line,
-    sql: step.sql,
-    kind: step.kind,
-    durationMs: 0,
-    rows: null,
-    rowsScanned: 0,
-    rowsTouched: 0,
-    scanned: [],
-    locks: [],
-    rewrites: [],
-    indexRebuilds: [],
-    error: message,
-    tracedOn: step.nonTransactional ? 'pglite-copy' : 'transaction',
-  };
+  return { ...blank(step, step.nonTransactional ? 'pglite-copy' : 'transaction'), error: message };
 }

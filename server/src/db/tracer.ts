@@ -184,7 +184,8 @@ class Tracer {
   }
 }
 
-function blank(step: PlannedStatement, tracedOn: TracedOn): StatementReport {
+/** A statement's report before anything about it was observed. */
+export function blank(step: PlannedStatement, tracedOn: TracedOn): StatementReport {
   return {
     line: step.line,
     sql: step.sql,
