@@ -2,21 +2,32 @@
  * Everything the extension holds while active: the language client, the output channel, the status
  * bar item, the commands, and their disposal. The client starts dist/server.js over Node IPC.
  */
-import { commands, FileType, Uri, window, workspace, type Disposable, type ExtensionContext, type LogOutputChannel } from 'vscode';
+import { commands, FileType, Uri, window, workspace, type CancellationToken, type Disposable, type ExtensionContext, type LogOutputChannel } from 'vscode';
 import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { DRY_RUN_PROGRESS_METHOD, type DryRunProgressParams } from '../../server/src/protocol/dry-run';
 import { DOCUMENT_STATUS_METHOD, LIST_RULES_METHOD, type DocumentStatus, type ListRulesResult, type RuleInfo } from '../../server/src/protocol/requests';
+import { newSealKey, SEAL_KEY_ENV, seal } from '../../server/src/protocol/sealed-secret';
 import { SETTINGS_SECTION } from '../../server/src/protocol/settings';
 import { restartServer } from './commands/restart-server';
 import { showRuleDocumentation } from './commands/show-rule-documentation';
 import { explicitSettings } from './config';
+import { ConnectionStore } from './dry-run/connections';
+import { registerDryRun } from './dry-run/register';
+import type { DryRunHost } from './dry-run/run';
 import { StatusBar } from './status';
+import { DryRunReportView } from './views/dry-run-report';
 
 const CLIENT_ID = 'safeMigrations'; // also the prefix of the safeMigrations.trace.server setting
 const CLIENT_NAME = 'Safe Migrations';
 
-export class Ctx {
+export class Ctx implements DryRunHost {
   private client: LanguageClient | undefined;
-  private readonly output: LogOutputChannel;
+  readonly output: LogOutputChannel;
+  readonly connections: ConnectionStore;
+  readonly reportView = new DryRunReportView();
+  /** Seals connection URLs for the language server processes this extension starts (handed over in their environment). */
+  private readonly sealKey = newSealKey();
+  private readonly progressListeners = new Map<string, (progress: DryRunProgressParams) => void>();
   private readonly status = new StatusBar();
   private readonly disposables: Disposable[] = [];
   /** Set while this extension stops the client itself, so that the stop is not shown as a failure. */
@@ -24,9 +35,12 @@ export class Ctx {
 
   constructor(private readonly context: ExtensionContext) {
     this.output = window.createOutputChannel(CLIENT_NAME, { log: true });
+    this.connections = new ConnectionStore(context.secrets);
     this.disposables.push(
       this.output,
       this.status,
+      this.reportView,
+      ...registerDryRun(this),
       commands.registerCommand('safeMigrations.restartServer', restartServer(this)),
       commands.registerCommand('safeMigrations.showRuleDocumentation', showRuleDocumentation(this)),
       workspace.onDidCloseTextDocument((doc) => this.status.forget(doc.uri.toString())),
@@ -64,6 +78,27 @@ export class Ctx {
     return this.rulesFromPages();
   }
 
+  /** Sends a request to the running language server (starting it first when it is starting). */
+  async request<R>(method: string, params: unknown, token?: CancellationToken): Promise<R> {
+    const client = this.client;
+    if (!client || client.state === State.Stopped) throw new Error('the language server is not running: run "Safe Migrations: Restart Server"');
+    return token ? client.sendRequest<R>(method, params, token) : client.sendRequest<R>(method, params);
+  }
+
+  onProgress(token: string, listener: (progress: DryRunProgressParams) => void): Disposable {
+    this.progressListeners.set(token, listener);
+    return { dispose: () => this.progressListeners.delete(token) };
+  }
+
+  seal(url: string): string {
+    return seal(url, this.sealKey);
+  }
+
+  async storageDir(): Promise<string> {
+    await workspace.fs.createDirectory(this.context.globalStorageUri);
+    return this.context.globalStorageUri.fsPath;
+  }
+
   async dispose(): Promise<void> {
     await this.stopClient();
     for (const d of this.disposables.splice(0)) d.dispose();
@@ -71,9 +106,11 @@ export class Ctx {
 
   private createClient(): LanguageClient {
     const module = this.context.asAbsolutePath('dist/server.js');
+    // The key travels in the environment, never in a message that a protocol trace could show.
+    const env = { ...process.env, [SEAL_KEY_ENV]: this.sealKey };
     const serverOptions: ServerOptions = {
-      run: { module, transport: TransportKind.ipc },
-      debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6012'] } },
+      run: { module, transport: TransportKind.ipc, options: { env } },
+      debug: { module, transport: TransportKind.ipc, options: { env, execArgv: ['--nolazy', '--inspect=6012'] } },
     };
     const clientOptions: LanguageClientOptions = {
       documentSelector: [{ language: 'sql' }],
@@ -94,6 +131,7 @@ export class Ctx {
       else this.status.setState('stopped');
     });
     client.onNotification(DOCUMENT_STATUS_METHOD, (status: DocumentStatus) => this.status.update(status));
+    client.onNotification(DRY_RUN_PROGRESS_METHOD, (progress: DryRunProgressParams) => this.progressListeners.get(progress.token)?.(progress));
     return client;
   }
 
