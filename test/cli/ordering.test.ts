@@ -72,12 +72,13 @@ describe('lint <folder>', () => {
     'sub/V3__three.sql': INDEX,
   });
 
-  it('reports files in version order, down migrations after the forward ones', () => {
+  it('reports files in the order the framework runs them, down migrations after the forward ones', () => {
     const run = cli.run(['lint', '--format', 'json', '.'], { cwd: folder });
     assert.equal(run.status, 1, run.stderr);
+    // Flyway sorts every migration under its location by version, subfolders included: V3 runs before V10.
     assert.deepEqual(
       parseJsonReport(run.stdout).map((f) => f.file),
-      ['V1__one.sql', 'V2__two.sql', 'V10__ten.sql', 'sub/V3__three.sql', 'U1__undo_one.sql'],
+      ['V1__one.sql', 'V2__two.sql', 'sub/V3__three.sql', 'V10__ten.sql', 'U1__undo_one.sql'],
     );
   });
 

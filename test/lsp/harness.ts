@@ -97,6 +97,8 @@ export interface StartOptions {
   command?: string[];
   /** The program to run them with (default: this Node.js); another server, e.g. squawk, for comparisons. */
   executable?: string;
+  /** Workspace folders (file URIs) sent with initialize; none by default. */
+  workspaceFolders?: { uri: string; name: string }[];
 }
 
 export class LspTestClient {
@@ -120,7 +122,7 @@ export class LspTestClient {
       this.published.push({ ...params, at: performance.now() });
       this.wake();
     });
-    for (const method of ['window/logMessage', 'window/showMessage', 'safeMigrations/documentStatus']) {
+    for (const method of ['window/logMessage', 'window/showMessage', 'safeMigrations/documentStatus', '$/progress']) {
       connection.onNotification(method, (params: unknown) => {
         this.notifications.push({ method, params });
         this.wake();
@@ -157,7 +159,8 @@ export class LspTestClient {
         hover: { contentFormat: ['markdown', 'plaintext'] },
       },
     };
-    client.initializeResult = await connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities, workspaceFolders: null });
+    const workspaceFolders = options.workspaceFolders ?? null;
+    client.initializeResult = await connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: workspaceFolders?.[0]?.uri ?? null, capabilities, workspaceFolders });
     await connection.sendNotification(InitializedNotification.type, {});
     return client;
   }

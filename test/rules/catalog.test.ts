@@ -34,7 +34,7 @@ export const EXPECTED_IDS = [
   // conventions
   'prefer-bigint', 'prefer-identity', 'prefer-text', 'prefer-timestamptz', 'ban-char', 'idempotent-ddl',
   // reported by the linter itself
-  'syntax-error', 'invalid-directive', 'unreadable-file',
+  'syntax-error', 'invalid-directive', 'unreadable-file', 'unhandled-ddl',
 ];
 
 interface DocExample {

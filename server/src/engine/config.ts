@@ -2,6 +2,7 @@
  * Project configuration: the parsed content of `safe-migrations.config.json`, merged with editor or
  * command-line overrides. Reading files is the caller's job; this module only validates and merges.
  */
+import { FRAMEWORK_IDS, type FrameworkId } from './history/types';
 import type { ServerVersion, Severity } from './types';
 
 export type RuleSetting = 'off' | Severity;
@@ -21,6 +22,10 @@ export interface ProjectConfig {
   statementTimeout?: string;
   /** The lowest severity that makes the CLI exit with 1. */
   failOn?: Severity;
+  /** The migration framework of the histories (one of FRAMEWORK_IDS); detected from the files when unset. */
+  framework?: string;
+  /** A git ref whose migrations count as merged (e.g. "origin/main"), for the history rules. */
+  baseRef?: string;
 }
 
 export interface ResolvedConfig {
@@ -31,6 +36,8 @@ export interface ResolvedConfig {
   lockTimeout?: string;
   statementTimeout?: string;
   failOn: Severity;
+  framework?: FrameworkId;
+  baseRef?: string;
 }
 
 export const DEFAULT_SERVER_VERSION: ServerVersion = { major: 16, minor: 0 };
@@ -38,7 +45,7 @@ export const DEFAULT_SERVER_VERSION: ServerVersion = { major: 16, minor: 0 };
 export const CONFIG_FILE_NAME = 'safe-migrations.config.json';
 
 const SEVERITIES = new Set(['error', 'warning', 'info', 'hint']);
-const KNOWN_KEYS = new Set(['$schema', 'postgresVersion', 'rules', 'migrations', 'assumeInTransaction', 'lockTimeout', 'statementTimeout', 'failOn']);
+const KNOWN_KEYS = new Set(['$schema', 'postgresVersion', 'rules', 'migrations', 'assumeInTransaction', 'lockTimeout', 'statementTimeout', 'failOn', 'framework', 'baseRef']);
 
 export class ConfigError extends Error {}
 
@@ -102,7 +109,19 @@ export function validateConfig(raw: unknown, knownRules: ReadonlySet<string>, so
     if (!SEVERITIES.has(obj.failOn as string)) fail('"failOn" must be "error", "warning", "info" or "hint"');
     config.failOn = obj.failOn as Severity;
   }
+  if (obj.framework !== undefined) {
+    if (!isFrameworkId(obj.framework)) fail(`"framework" must be one of ${FRAMEWORK_IDS.join(', ')}, not ${JSON.stringify(obj.framework)}`);
+    config.framework = obj.framework as FrameworkId;
+  }
+  if (obj.baseRef !== undefined) {
+    if (typeof obj.baseRef !== 'string' || obj.baseRef.trim() === '') fail('"baseRef" must be a git ref such as "origin/main"');
+    config.baseRef = obj.baseRef as string;
+  }
   return config;
+}
+
+export function isFrameworkId(value: unknown): value is FrameworkId {
+  return typeof value === 'string' && (FRAMEWORK_IDS as readonly string[]).includes(value);
 }
 
 /** Parses the text of a configuration file; throws ConfigError with the file name on bad JSON. */
@@ -134,6 +153,9 @@ export function resolveConfig(...layers: (ProjectConfig | undefined)[]): Resolve
     if (layer.lockTimeout !== undefined) resolved.lockTimeout = layer.lockTimeout;
     if (layer.statementTimeout !== undefined) resolved.statementTimeout = layer.statementTimeout;
     if (layer.failOn !== undefined) resolved.failOn = layer.failOn;
+    // Layers reach here validated (validateConfig, CLI flags); an unknown name fails when the history loads.
+    if (layer.framework !== undefined) resolved.framework = layer.framework as FrameworkId;
+    if (layer.baseRef !== undefined) resolved.baseRef = layer.baseRef;
   }
   return resolved;
 }

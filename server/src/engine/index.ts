@@ -9,6 +9,7 @@ export type { Rule, RuleMeta } from './rules/define';
 export {
   CONFIG_FILE_NAME,
   ConfigError,
+  isFrameworkId,
   parseConfigText,
   parseServerVersion,
   resolveConfig,
@@ -29,5 +30,6 @@ export { HistoryIndex, type HistoryIndexOptions, type MigrationLint } from './hi
 export { FRAMEWORK_IDS, type FrameworkId, type History, type Migration, type MigrationSource, type TransactionMode } from './history/types';
 export type { AppliedMigrations, HistoryView } from './history/view';
 export { flywayChecksum } from './history/checksum';
+export { unhandledNote, UNHANDLED_DDL } from './history/unhandled-note';
 export { compareVersions } from './history/version';
 export * from './types';

@@ -81,7 +81,7 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
       if (f && !suppressions.isSuppressed('syntax-error', stmt.index)) findings.push(f);
       continue;
     }
-    for (const visit of dispatch.get(stmt.kind) ?? []) visit(stmt);
+    for (const visit of dispatch.get(stmt.kind) ?? NO_VISITORS) visit(stmt);
     for (const visit of anyVisitors) visit(stmt);
     schema.apply(stmt, 'current-file');
     session.apply(stmt);
@@ -96,6 +96,9 @@ export function ruleSeverity(rule: Rule, config: ResolvedConfig): Severity | 'of
 }
 
 type StatementVisitor = (stmt: Statement) => void;
+
+/** Shared by the statement kinds no rule visits, rather than a new empty array per statement. */
+const NO_VISITORS: readonly StatementVisitor[] = [];
 
 function instantiateRules(
   config: ResolvedConfig,

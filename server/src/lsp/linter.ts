@@ -3,7 +3,8 @@
  *
  * Scheduling: the first change after a quiet period is linted at once (fresh diagnostics within
  * milliseconds); further changes within `lint.debounceMs` of the last lint are coalesced into one lint
- * at the end of that window, so fast typing costs at most one lint per window. Every change bumps the
+ * at the end of that window, so fast typing costs at most one lint per window. The window shrinks to
+ * the last lint's duration when that is shorter: a quick lint runs for every change. Every change bumps the
  * document's generation; work for an older generation is dropped, and results are only published
  * when the document still has the version that was linted.
  *
@@ -13,7 +14,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Diagnostic } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { lint, ParseCache, type Finding } from '../engine/index';
+import { lint, ParseCache, type Finding, type ParsedFile, type ResolvedConfig } from '../engine/index';
 import type { DocumentStatus } from '../protocol/requests';
 import { DEFAULT_DEBOUNCE_MS } from '../protocol/settings';
 import { documentNote, findingToDiagnostic, NOTE_CODES } from './handlers/diagnostics';
@@ -21,6 +22,9 @@ import { firstLine, lintSetup, ON_TYPE_CHAR_LIMIT } from './lint-setup';
 import type { ProjectConfigCache } from './project-config';
 import type { RuleDocs } from './rule-docs';
 import type { EditorLayer, SettingsStore } from './settings';
+
+/** While typing, a change waits at most this many times the last lint's duration (and at most the debounce window). */
+const TYPING_COST_FACTOR = 1;
 
 /** Room for every statement of a very large file; sweeping after each lint drops older versions' statements. */
 const PARSE_CACHE_CAPACITY = 250_000;
@@ -31,6 +35,18 @@ export interface LintSnapshot {
   findings: Finding[];
   diagnostics: Diagnostic[];
   status: DocumentStatus;
+  /** The statements linted (for hovers on names). */
+  parsed?: ParsedFile;
+}
+
+/** Lints documents that belong to a migration history with the schema the earlier migrations built. */
+export interface HistoryLinting {
+  /** Settles when the document's history is indexed (undefined: lint now). */
+  ready(uri: string): Promise<void> | undefined;
+  /** The document's findings as a migration of its history, or undefined when it belongs to none. */
+  lint(uri: string, text: string, config: ResolvedConfig): { findings: Finding[]; parsed: ParsedFile; affectedUris: string[] } | undefined;
+  /** The document was closed: its history reads the file on disk again. */
+  closed(uri: string): void;
 }
 
 export interface LinterHost {
@@ -41,13 +57,16 @@ export interface LinterHost {
   publish(uri: string, version: number | undefined, diagnostics: Diagnostic[]): void;
   status(status: DocumentStatus): void;
   log(message: string): void;
+  histories?: HistoryLinting;
 }
 
 interface DocumentState {
   cache: ParseCache;
   timer?: ReturnType<typeof setTimeout>;
-  /** When the last lint finished (performance.now()), for the debounce window. */
+  /** When the last lint after a change finished (performance.now()), for the debounce window. */
   lastRunAt: number;
+  /** How long that lint took (ms), which bounds how long a change waits (see typingDelay). */
+  lastDurationMs: number;
   generation: number;
   snapshot?: LintSnapshot;
   statusKey?: string;
@@ -87,6 +106,20 @@ export class DocumentLinter {
     this.states.delete(uri);
     this.host.settings.forget(uri);
     this.host.publish(uri, undefined, []);
+    this.host.histories?.closed(uri);
+  }
+
+  /**
+   * Open documents whose findings changed without an edit of theirs (an earlier migration of their
+   * history was edited): lint them again now; their last findings are stale.
+   */
+  refresh(uris: string[]): void {
+    for (const uri of uris) {
+      if (!this.host.documents.get(uri)) continue;
+      const state = this.state(uri);
+      state.snapshot = undefined;
+      this.schedule(uri, state, 0);
+    }
   }
 
   /** Settings or configuration files changed: lint every open document again. */
@@ -121,14 +154,19 @@ export class DocumentLinter {
   private state(uri: string): DocumentState {
     let state = this.states.get(uri);
     if (!state) {
-      state = { cache: new ParseCache(PARSE_CACHE_CAPACITY, { sweep: true }), lastRunAt: -Infinity, generation: 0 };
+      state = { cache: new ParseCache(PARSE_CACHE_CAPACITY, { sweep: true }), lastRunAt: -Infinity, lastDurationMs: 0, generation: 0 };
       this.states.set(uri, state);
     }
     return state;
   }
 
   private typingDelay(uri: string, state: DocumentState): number {
-    const window = this.host.settings.peek(uri)?.debounceMs ?? DEFAULT_DEBOUNCE_MS;
+    // Coalescing caps the time spent linting while someone types: a change waits until as long as the
+    // last lint took has passed since it ended (never longer than the window), so linting takes at most
+    // half the time however fast the changes come. A lint of a few milliseconds (a typical migration)
+    // then runs for every change; a slow one keeps the whole window. The lint made when the document was
+    // opened does not count: the first change after it is the first of a burst, linted at once.
+    const window = Math.min(this.host.settings.peek(uri)?.debounceMs ?? DEFAULT_DEBOUNCE_MS, state.lastDurationMs * TYPING_COST_FACTOR);
     const since = performance.now() - state.lastRunAt;
     return since >= window ? 0 : Math.ceil(window - since);
   }
@@ -149,6 +187,9 @@ export class DocumentLinter {
 
   private async run(uri: string, state: DocumentState, generation: number): Promise<void> {
     const settings = await this.host.settings.get(uri);
+    // A document of a history being indexed waits for it, rather than showing findings made without it.
+    const indexed = this.host.histories?.ready(uri);
+    if (indexed) await indexed;
     // A newer change, a configuration change or a close superseded this work while settings were read.
     if (state.generation !== generation || this.states.get(uri) !== state) return;
     const doc = this.host.documents.get(uri);
@@ -165,21 +206,33 @@ export class DocumentLinter {
 
   private lintNow(doc: TextDocument, settings: EditorLayer, state: DocumentState): LintSnapshot {
     const text = doc.getText();
+    const started = performance.now();
     const { config, notes, status } = lintSetup(doc.uri, text, settings, this.host.projectConfig.forUri(doc.uri));
     let findings: Finding[] = [];
+    let parsed: ParsedFile | undefined;
     try {
-      findings = lint(text, { config, cache: state.cache }).findings;
-      state.cache.sweep();
+      const inHistory = this.host.histories?.lint(doc.uri, text, config);
+      if (inHistory) {
+        ({ findings, parsed } = inHistory);
+        this.refresh(inHistory.affectedUris.filter((uri) => uri !== doc.uri));
+      } else {
+        ({ findings, file: parsed } = lint(text, { config, cache: state.cache }));
+        state.cache.sweep();
+      }
     } catch (error) {
       // An engine bug must cost this file its findings, never the server.
       const message = (error as Error).message;
       this.host.log(`Could not lint ${doc.uri}: ${(error as Error).stack ?? message}`);
       notes.push(documentNote(NOTE_CODES.internalError, 'error', `Safe Migrations could not lint this file: ${message}`, firstLine(text)));
     }
-    state.lastRunAt = performance.now();
+    const finished = performance.now();
+    if (state.snapshot) {
+      state.lastRunAt = finished;
+      state.lastDurationMs = finished - started;
+    }
     const diagnostics = notes;
     for (const finding of findings) diagnostics.push(findingToDiagnostic(finding, doc, this.host.docs, doc.version));
-    const snapshot: LintSnapshot = { uri: doc.uri, version: doc.version, findings, diagnostics, status };
+    const snapshot: LintSnapshot = { uri: doc.uri, version: doc.version, findings, diagnostics, status, parsed };
     state.snapshot = snapshot;
     return snapshot;
   }

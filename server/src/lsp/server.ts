@@ -17,8 +17,12 @@ import { version } from '../../../package.json';
 import { CONFIG_FILE_NAME, loadPostgresParser } from '../engine/index';
 import { DOCUMENT_STATUS_METHOD, LIST_RULES_METHOD } from '../protocol/requests';
 import { SETTINGS_SECTION } from '../protocol/settings';
+import { disposeDryRunHosts } from '../db/dry-run';
+import { takeSealKey } from '../protocol/sealed-secret';
 import { CODE_ACTION_KINDS, fixAll, quickFixes } from './handlers/code-actions';
+import { registerDryRunHandlers } from './handlers/dry-run';
 import { hoverForDirective, hoverForFindings } from './handlers/hover';
+import { HistoryService } from './histories/attach';
 import { listRules } from './handlers/rules';
 import { DocumentLinter } from './linter';
 import { ProjectConfigCache } from './project-config';
@@ -42,6 +46,7 @@ export function startServer(connection: Connection): RunningServer {
   let settings: SettingsStore | undefined;
   let canRegisterWatchers = false;
   let canRegisterConfiguration = false;
+  const histories = new HistoryService(connection, { documents, settings: () => settings, projectConfig, republish: (uris) => linter?.refresh(uris), log });
 
   connection.onInitialize(async (params): Promise<InitializeResult> => {
     try {
@@ -58,6 +63,7 @@ export function startServer(connection: Connection): RunningServer {
       ? (scopeUri: string) => connection.workspace.getConfiguration({ scopeUri, section: SETTINGS_SECTION }) as Promise<unknown>
       : undefined;
     settings = new SettingsStore(pull, log);
+    histories.initialize(params);
     linter = new DocumentLinter({
       documents,
       settings,
@@ -66,6 +72,7 @@ export function startServer(connection: Connection): RunningServer {
       publish: (uri, version, diagnostics) => void connection.sendDiagnostics({ uri, version, diagnostics }),
       status: (status) => void connection.sendNotification(DOCUMENT_STATUS_METHOD, status),
       log: (message) => connection.console.error(message),
+      histories,
     });
     return {
       capabilities: {
@@ -87,6 +94,7 @@ export function startServer(connection: Connection): RunningServer {
         .then(() => projectConfig.enableCaching())
         .catch((e: Error) => log(`Could not watch ${CONFIG_FILE_NAME} files; reading them on each lint: ${e.message}`));
     }
+    histories.initialized(canRegisterWatchers, log);
   });
 
   documents.onDidChangeContent((e) => linter?.changed(e.document.uri));
@@ -99,6 +107,7 @@ export function startServer(connection: Connection): RunningServer {
   });
 
   connection.onDidChangeWatchedFiles((params) => {
+    histories.filesChanged(params.changes);
     if (!params.changes.some((c) => c.uri.endsWith(`/${CONFIG_FILE_NAME}`))) return;
     projectConfig.invalidate();
     linter?.relintAll();
@@ -108,7 +117,8 @@ export function startServer(connection: Connection): RunningServer {
     const doc = documents.get(textDocument.uri);
     const snapshot = linter && (await linter.current(textDocument.uri));
     if (!doc || !snapshot || snapshot.version !== doc.version) return null;
-    return hoverForFindings(snapshot.findings, doc.offsetAt(position), doc, docs) ?? hoverForDirective(doc, position, docs);
+    const found = hoverForFindings(snapshot.findings, doc.offsetAt(position), doc, docs) ?? hoverForDirective(doc, position, docs);
+    return histories.hover(found, doc, doc.offsetAt(position), snapshot);
   });
 
   connection.onCodeAction(async (params) => {
@@ -124,11 +134,20 @@ export function startServer(connection: Connection): RunningServer {
   });
 
   connection.onRequest(LIST_RULES_METHOD, () => listRules(docs));
+  registerDryRunHandlers(connection, {
+    settings: async (uri) => settings?.get(uri),
+    projectConfig,
+    sealKey: takeSealKey(),
+    log: (message) => connection.console.error(message),
+  });
 
   let shutdownRequested = false;
   connection.onShutdown(() => {
     shutdownRequested = true;
     linter?.dispose();
+    histories.dispose();
+    // Lets the embedded database's process finish saving its replayed-history cache, then stops it.
+    return disposeDryRunHosts();
   });
   const exited = new Promise<number>((resolve) => connection.onExit(() => resolve(shutdownRequested ? 0 : 1)));
 

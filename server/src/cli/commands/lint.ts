@@ -3,10 +3,12 @@
  * Exit codes: 0 nothing at or above the failure severity, 1 findings at or above it, 2 usage,
  * configuration or file errors.
  */
-import { dirname, join, relative } from 'node:path';
+import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   ConfigError,
+  FRAMEWORK_IDS,
+  isFrameworkId,
   loadPostgresParser,
   parseServerVersion,
   resolveConfig,
@@ -14,20 +16,29 @@ import {
   type ProjectConfig,
   type ResolvedConfig,
   type Severity,
+  UnknownFrameworkError,
 } from '../../engine/index';
 import { findConfigFile, loadConfigFile, type LoadedConfig } from '../../node/config-file';
 import { describeFsError, InputError, resolveInput, type MigrationInput } from '../../node/inputs';
+import { GitBaseError } from '../../node/git-base';
 import { lintFile, type FileResult } from '../../node/lint-files';
+import { lintHistoryFolder, type HistoryFolderLint } from '../../node/lint-history-folder';
 import { isFormatName, REPORTERS, type FormatName } from '../reporters/index';
 import { version } from '../../../../package.json';
 
 export const USAGE = `Usage: safe-migrations lint [options] <file-or-folder>...
 
-Lints PostgreSQL migration files. A folder is one migration history: its .sql files, in version order.
+Lints PostgreSQL migration files. A folder is one migration history: its migrations are linted in the
+order its framework runs them, each against the schema the ones before it built. A file inside a folder
+listed under "migrations" in the configuration is linted with its history; any other file on its own.
 
 Options:
   -f, --format <name>     text (default), json, sarif or github
       --pg-version <N>    target PostgreSQL version, e.g. 16 or 14.2 (default 16)
+      --framework <id>    the folders' migration framework, instead of detecting it: ${FRAMEWORK_IDS.slice(0, 2).join(', ')},
+                          ${FRAMEWORK_IDS.slice(2).join(', ')}
+      --base-ref <ref>    git ref whose migrations count as merged (e.g. origin/main): finds edits to
+                          merged migrations and new versions that sort before merged ones
   -c, --config <file>     configuration file (default: the nearest safe-migrations.config.json)
       --fail-on <level>   lowest severity that fails: error, warning (default), info or hint
       --exit-zero         exit with 0 even when findings fail (usage and file errors still exit 2)
@@ -44,6 +55,8 @@ class UsageError extends Error {}
 interface Target {
   input: MigrationInput;
   config: ResolvedConfig;
+  /** The history (absolute folder) the input is linted with: the folder itself, or a configured folder holding the file. */
+  history?: string;
 }
 
 interface LintArgs {
@@ -77,7 +90,13 @@ export async function run(args: string[]): Promise<number> {
     return fail(error);
   }
 
-  const { files, broken } = lintTargets(targets);
+  let lintResult: { files: FileResult[]; broken: boolean };
+  try {
+    lintResult = lintTargets(targets);
+  } catch (error) {
+    return fail(error);
+  }
+  const { files, broken } = lintResult;
 
   // `safe-migrations lint … | head` closes the pipe early: that is not an error worth a stack trace.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -96,11 +115,19 @@ export async function run(args: string[]): Promise<number> {
 function lintTargets(targets: Target[]): { files: FileResult[]; broken: boolean } {
   const files: FileResult[] = [];
   const seen = new Set<string>();
+  const histories = new Map<string, HistoryFolderLint>();
   let broken = false;
-  for (const { input, config } of targets) {
-    for (const file of input.files) {
+  for (const target of targets) {
+    const { input, config } = target;
+    const history = target.history === undefined ? undefined : historyOf(target.history, config, histories);
+    for (const file of history ? inHistoryOrder(input, history) : input.files) {
       if (seen.has(file.path)) continue;
       seen.add(file.path);
+      const inHistory = history?.findings.get(file.path);
+      if (inHistory) {
+        files.push({ file: file.display, findings: inHistory, config });
+        continue;
+      }
       try {
         files.push(lintFile(file, config));
       } catch (error) {
@@ -113,6 +140,36 @@ function lintTargets(targets: Target[]): { files: FileResult[]; broken: boolean 
     }
   }
   return { files, broken };
+}
+
+/** One lint per history folder and configuration, however many of its files were named. */
+function historyOf(folder: string, config: ResolvedConfig, done: Map<string, HistoryFolderLint>): HistoryFolderLint {
+  const key = `${folder}\u0000${JSON.stringify(config)}`;
+  let linted = done.get(key);
+  if (!linted) {
+    linted = lintHistoryFolder(folder, config, { framework: config.framework, baseRef: config.baseRef });
+    done.set(key, linted);
+  }
+  return linted;
+}
+
+/**
+ * A folder's files in the framework's order: the up migrations, then files that are no migration of
+ * the history (linted on their own, as before histories were known), then the down migrations.
+ */
+function inHistoryOrder(input: MigrationInput, history: HistoryFolderLint): MigrationInput['files'] {
+  if (!input.folder) return input.files;
+  const listed = new Map(input.files.map((f) => [f.path, f]));
+  const named = (path: string) => listed.get(path) ?? { path, display: displayInFolder(input.given, path) };
+  const inHistory = new Set([...history.ups, ...history.downs]);
+  return [...history.ups.map(named), ...input.files.filter((f) => !inHistory.has(f.path)), ...history.downs.map(named)];
+}
+
+/** How a report names a history file the folder listing did not hold (a layout reading a non-.sql name). */
+function displayInFolder(given: string, path: string): string {
+  const absolute = isAbsolute(given) ? given : join(process.cwd(), given);
+  const shown = join(given, relative(absolute, path));
+  return sep === '/' ? shown : shown.split(sep).join('/');
 }
 
 function parseLintArgs(args: string[]): LintArgs | 'help' {
@@ -129,6 +186,8 @@ function parseLintArgs(args: string[]): LintArgs | 'help' {
         config: { type: 'string', short: 'c' },
         'fail-on': { type: 'string' },
         'exit-zero': { type: 'boolean' },
+        framework: { type: 'string' },
+        'base-ref': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -151,6 +210,14 @@ function parseLintArgs(args: string[]): LintArgs | 'help' {
   if (values['fail-on'] !== undefined) {
     if (!SEVERITIES.includes(values['fail-on'])) throw new UsageError(`--fail-on must be error, warning, info or hint, not "${values['fail-on']}"`);
     flags.failOn = values['fail-on'] as Severity;
+  }
+  if (values.framework !== undefined) {
+    if (!isFrameworkId(values.framework)) throw new UsageError(`unknown framework "${values.framework}": --framework must be one of ${FRAMEWORK_IDS.join(', ')}`);
+    flags.framework = values.framework;
+  }
+  if (values['base-ref'] !== undefined) {
+    if (values['base-ref'].trim() === '') throw new UsageError('--base-ref must be a git ref such as origin/main');
+    flags.baseRef = values['base-ref'];
   }
   return { format, paths: positionals, configPath: values.config, flags, exitZero: values['exit-zero'] === true };
 }
@@ -188,7 +255,23 @@ function collectTargets(args: LintArgs): Target[] {
     paths = folders.map((folder) => relative(process.cwd(), join(dirname(found.path), folder)) || '.');
   }
 
-  return paths.map((path) => ({ input: resolveInput(path), config: resolveConfig((explicit ?? nearest(path))?.config, args.flags) }));
+  return paths.map((path) => {
+    const input = resolveInput(path);
+    const found = explicit ?? nearest(path);
+    const config = resolveConfig(found?.config, args.flags);
+    const absolute = isAbsolute(path) ? path : join(process.cwd(), path);
+    return { input, config, history: input.folder ? absolute : configuredFolderOf(absolute, found) };
+  });
+}
+
+/** The configured migrations folder that holds `file`, if any: such a file is linted with its history. */
+function configuredFolderOf(file: string, found: LoadedConfig | undefined): string | undefined {
+  for (const folder of found?.config.migrations ?? []) {
+    const root = join(dirname(found!.path), folder);
+    const inside = relative(root, file);
+    if (inside && !inside.startsWith('..') && !isAbsolute(inside)) return root;
+  }
+  return undefined;
 }
 
 function useColor(): boolean {
@@ -199,7 +282,7 @@ function useColor(): boolean {
 }
 
 function fail(error: unknown): number {
-  if (error instanceof UsageError || error instanceof ConfigError || error instanceof InputError) {
+  if (error instanceof UsageError || error instanceof ConfigError || error instanceof InputError || error instanceof GitBaseError || error instanceof UnknownFrameworkError) {
     process.stderr.write(`safe-migrations: ${error.message}\n`);
     return 2;
   }

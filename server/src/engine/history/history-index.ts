@@ -27,6 +27,8 @@ import type { AppliedMigrations, HistoryView } from './view';
 export interface MigrationLint {
   migration: Migration;
   result: LintResult;
+  /** Statements of this migration the schema model did not follow, per kind (up migrations only). */
+  unhandled?: ReadonlyMap<string, number>;
 }
 
 export interface HistoryIndexOptions {
@@ -77,7 +79,7 @@ export class HistoryIndex {
 
   /** Up migrations in order with their findings. */
   results(): MigrationLint[] {
-    return this.entries.filter((e) => e.result).map((e) => ({ migration: e.migration, result: e.result! }));
+    return this.entries.filter((e) => e.result).map((e) => ({ migration: e.migration, result: e.result!, unhandled: e.unhandled }));
   }
 
   result(path: string): LintResult | undefined {

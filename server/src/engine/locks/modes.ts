@@ -53,11 +53,19 @@ export function blocks(mode: LockMode): Blocked[] {
 
 /** SQL spelling: AccessExclusiveLock → ACCESS EXCLUSIVE. */
 export function lockName(mode: LockMode): string {
-  return mode
-    .replace(/Lock$/, '')
-    .replace(/([a-z])([A-Z])/g, '$1 $2')
-    .toUpperCase();
+  // Messages name a lock for most findings: the eight spellings are made once, not per message.
+  let name = LOCK_NAMES.get(mode);
+  if (name === undefined) {
+    name = mode
+      .replace(/Lock$/, '')
+      .replace(/([a-z])([A-Z])/g, '$1 $2')
+      .toUpperCase();
+    LOCK_NAMES.set(mode, name);
+  }
+  return name;
 }
+
+const LOCK_NAMES = new Map<LockMode, string>();
 
 /** "blocks reads and writes" / "blocks writes (reads continue)" / "blocks only other schema changes". */
 export function blocksPhrase(mode: LockMode): string {

@@ -27,7 +27,7 @@ function isPlainColumn(expr: Node, column: string, newType: string): boolean {
  * names the first kind it meets, so the message quotes that one and lists them all.
  */
 function typeChangeRefusal(d: ColumnDependents): { dependents: string; error: string } | undefined {
-  const refusing = refusingDependents({ ...d, referencingForeignKeys: [] }, tableLabel);
+  const refusing = refusingDependents(d, tableLabel);
   if (refusing.length === 0) return undefined;
   const error = d.views.length
     ? 'cannot alter type of a column used by a view or rule'
@@ -76,7 +76,8 @@ export default defineRule({
           const to = typeLabel(def.typeName);
           const data = { table, column, from: from ?? '?', to, lock: describeLock('AccessExclusiveLock', table) };
           const report = (messageId: string, extra: Record<string, string> = {}) => ctx.report({ stmt, range: range(), messageId, data: { ...data, ...extra } });
-          const refusal = typeChangeRefusal(columnDependents(ctx.schema, relationKey(alter.relation), column));
+          // A foreign key on the column does not stop a type change; skipping them spares a search of every table.
+          const refusal = typeChangeRefusal(columnDependents(ctx.schema, relationKey(alter.relation), column, { foreignKeys: false }));
           if (refusal) report('dependentsRefuse', refusal);
           // A USING expression makes PostgreSQL compute every row again, unless it is just the column
           // itself, which is the conversion PostgreSQL applies anyway.

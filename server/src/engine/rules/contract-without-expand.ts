@@ -86,7 +86,10 @@ export default defineRule({
         if (alter.objtype !== 'OBJECT_TABLE' || ctx.isNewTable(alter.relation)) return;
         const tableKey = relationKey(alter.relation);
         const table = ctx.schema.table(tableKey);
-        for (const { cmd, range } of alterCommands(stmt, alter)) {
+        for (const command of alterCommands(stmt, alter)) {
+          const { cmd } = command;
+          if (cmd.subtype !== 'AT_DropColumn' && cmd.subtype !== 'AT_SetNotNull' && cmd.subtype !== 'AT_ValidateConstraint') continue;
+          const range = command.range; // read only for the subcommands this rule looks at: it needs the tokens
           if (cmd.subtype === 'AT_DropColumn' && cmd.name) {
             drops.push({ stmt, range: withoutDropBehavior(stmt, range), table: relationLabel(alter.relation), tableKey, column: cmd.name });
             const replacement = table ? replacementsOf(ctx.schema, table, cmd.name).find((r) => r.column.origin !== 'current-file') : undefined;

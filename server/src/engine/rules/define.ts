@@ -90,5 +90,21 @@ export function defineRule(rule: Rule): Rule {
 
 /** Replaces `{{name}}` placeholders. */
 export function formatTemplate(template: string, data: Record<string, string | number> | undefined): string {
-  return template.replace(/\{\{(\w+)\}\}/g, (_, key: string) => (data && key in data ? String(data[key]) : `{{${key}}}`));
+  // Every finding formats its message and help: each template is split into its text and {{key}}
+  // parts once (odd positions are keys), instead of a regular-expression replace per finding.
+  let parts = templateParts.get(template);
+  if (!parts) {
+    if (templateParts.size >= 4096) templateParts.clear(); // only if some caller formats arbitrary texts
+    templateParts.set(template, (parts = template.split(/\{\{(\w+)\}\}/)));
+  }
+  if (parts.length === 1) return template;
+  let out = parts[0];
+  for (let i = 1; i < parts.length; i += 2) {
+    const key = parts[i];
+    out += (data && key in data ? String(data[key]) : `{{${key}}}`) + parts[i + 1];
+  }
+  return out;
 }
+
+/** Split templates by template text; rule messages and helps are a fixed set, so this stays small. */
+const templateParts = new Map<string, string[]>();

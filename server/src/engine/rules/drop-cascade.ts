@@ -48,12 +48,13 @@ export default defineRule({
       },
       AlterTableStmt(alter, stmt) {
         if (ctx.isNewTable(alter.relation)) return;
-        for (const { cmd, range } of alterCommands(stmt, alter)) {
+        for (const command of alterCommands(stmt, alter)) {
+          const { cmd } = command;
           if (cmd.behavior !== 'DROP_CASCADE') continue;
           const what = cmd.subtype === 'AT_DropColumn' ? 'column' : cmd.subtype === 'AT_DropConstraint' ? 'constraint' : undefined;
           if (!what) continue;
           const target = `${what} ${cmd.name ?? ''} of ${relationLabel(alter.relation)}`;
-          ctx.report({ stmt, range: cascadeRange(stmt, range), messageId: 'cascade', data: { target } });
+          ctx.report({ stmt, range: cascadeRange(stmt, command.range), messageId: 'cascade', data: { target } });
         }
       },
       AlterDomainStmt(domain, stmt) {

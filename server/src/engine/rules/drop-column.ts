@@ -55,8 +55,10 @@ export default defineRule({
         const label = relationLabel(alter.relation);
         const tableKey = relationKey(alter.relation);
         const table = ctx.schema.table(tableKey);
-        for (const { cmd, range } of alterCommands(stmt, alter)) {
+        for (const command of alterCommands(stmt, alter)) {
+          const { cmd } = command;
           if (cmd.subtype !== 'AT_DropColumn' || !cmd.name) continue;
+          const range = command.range;
           const column = cmd.name;
           const dependents = columnDependents(ctx.schema, tableKey, column);
           const indexes = dependents.indexes.map((i) => indexLabel(i, table!));

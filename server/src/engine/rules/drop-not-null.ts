@@ -26,9 +26,10 @@ export default defineRule({
       AlterTableStmt(alter, stmt) {
         if (alter.objtype !== 'OBJECT_TABLE' || ctx.isNewTable(alter.relation)) return;
         const table = relationLabel(alter.relation);
-        for (const { cmd, range } of alterCommands(stmt, alter)) {
+        for (const command of alterCommands(stmt, alter)) {
+          const { cmd } = command;
           if (cmd.subtype !== 'AT_DropNotNull' || !cmd.name) continue;
-          ctx.report({ stmt, range, messageId: 'dropNotNull', data: { column: cmd.name, lock: describeLock('AccessExclusiveLock', table) } });
+          ctx.report({ stmt, range: command.range, messageId: 'dropNotNull', data: { column: cmd.name, lock: describeLock('AccessExclusiveLock', table) } });
         }
       },
     };

@@ -62,9 +62,10 @@ export default defineRule({
       AlterTableStmt(alter, stmt) {
         if (alter.objtype !== 'OBJECT_TABLE' || ctx.isNewTable(alter.relation)) return;
         const tableKey = relationKey(alter.relation);
-        for (const { cmd, range } of alterCommands(stmt, alter)) {
+        for (const command of alterCommands(stmt, alter)) {
+          const { cmd } = command;
           if (cmd.subtype !== 'AT_DropColumn' || !cmd.name) continue;
-          const clause = withoutDropBehavior(stmt, range);
+          const clause = withoutDropBehavior(stmt, command.range);
           const replacement = replacementsAddedHere(ctx.schema, tableKey, cmd.name)[0];
           if (replacement) report(stmt, clause, cmd.name, replacement, 'drops', relationLabel(alter.relation));
           contracts.push({ stmt, range: clause, tableKey, column: cmd.name, reported: replacement !== undefined });

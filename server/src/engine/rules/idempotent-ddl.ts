@@ -85,8 +85,10 @@ export default defineRule({
       },
       AlterTableStmt(alter, stmt) {
         if (alter.objtype !== 'OBJECT_TABLE') return;
-        for (const { cmd, range } of alterCommands(stmt, alter)) {
-          if (cmd.missing_ok) continue;
+        for (const command of alterCommands(stmt, alter)) {
+          const { cmd } = command;
+          if (cmd.missing_ok || (cmd.subtype !== 'AT_AddColumn' && cmd.subtype !== 'AT_DropColumn' && cmd.subtype !== 'AT_DropConstraint')) continue;
+          const range = command.range; // read only for the subcommands this rule looks at: it needs the tokens
           const run =
             cmd.subtype === 'AT_AddColumn' ? keywordRun(stmt, range.start, 'ADD', 0, ['COLUMN'])
             : cmd.subtype === 'AT_DropColumn' ? keywordRun(stmt, range.start, 'DROP', 0, ['COLUMN'])

@@ -24,14 +24,15 @@ function primaryKeyColumns(table: TableModel | undefined): string[] {
   return table?.constraints.find((k) => k.kind === 'primary-key')?.columns ?? [];
 }
 
-export function columnDependents(model: SchemaModel, tableKey: string, column: string): ColumnDependents {
+/** `foreignKeys: false` skips the search of every table for foreign keys (left empty) when the caller does not use them. */
+export function columnDependents(model: SchemaModel, tableKey: string, column: string, options: { foreignKeys?: boolean } = {}): ColumnDependents {
   const table = model.table(tableKey);
   const views = [...model.views.values()].filter((v) => v.dependsOn.some((d) => d.table === tableKey && d.column === column));
   const generated = [...(table?.columns.values() ?? [])].filter((c) => c.name !== column && c.generated?.reads.includes(column));
   const triggers = model.triggersOn(tableKey);
   const declaredTriggers = triggers.filter((t) => t.updateColumns.includes(column) || t.whenColumns.includes(column));
   const referencingForeignKeys: ColumnDependents['referencingForeignKeys'] = [];
-  for (const other of model.tables.values()) {
+  for (const other of options.foreignKeys === false ? [] : model.tables.values()) {
     for (const k of other.constraints) {
       if (k.kind !== 'foreign-key' || k.references !== tableKey) continue;
       if ((k.referencedColumns ?? primaryKeyColumns(table)).includes(column)) referencingForeignKeys.push({ table: other.key, constraint: k });

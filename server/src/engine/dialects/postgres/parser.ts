@@ -5,25 +5,19 @@
  * libpg-query reports node locations as UTF-8 byte offsets and syntax-error cursors as code-point
  * offsets; everything leaving this module is converted to UTF-16 offsets.
  */
-import { loadModule, parsePlPgSQLSync, parseSync, scanSync } from 'libpg-query';
 import type { Node } from '@pgsql/types';
-
-let loading: Promise<void> | undefined;
-let loaded = false;
+import { isBindingLoaded, loadBinding, parsePlpgsqlToJson, parseToJson, scanToJson } from './pg-query-binding';
 
 export function loadPostgresParser(): Promise<void> {
-  loading ??= loadModule().then(() => {
-    loaded = true;
-  });
-  return loading;
+  return loadBinding();
 }
 
 export function isPostgresParserLoaded(): boolean {
-  return loaded;
+  return isBindingLoaded();
 }
 
 function requireLoaded(): void {
-  if (!loaded) throw new Error('The PostgreSQL parser is not loaded yet: await loadPostgresParser() first.');
+  if (!isBindingLoaded()) throw new Error('The PostgreSQL parser is not loaded yet: await loadPostgresParser() first.');
 }
 
 export interface ParsedStatement {
@@ -40,20 +34,24 @@ export type ParseOutcome =
 /** Parses one chunk of SQL. Never throws for bad SQL: a syntax error is an outcome. */
 export function parsePostgres(text: string): ParseOutcome {
   requireLoaded();
+  let result: { stmts?: { stmt?: unknown; stmt_location?: number; stmt_len?: number }[] };
   try {
-    const result = parseSync(text);
-    const statements = (result.stmts ?? []).map((raw) => ({
-      node: raw.stmt as Node,
-      byteLocation: raw.stmt_location ?? 0,
-      byteLength: raw.stmt_len,
-    }));
-    return { ok: true, statements };
+    const parsed = parseToJson(text);
+    if ('error' in parsed) {
+      const cursor = parsed.error.cursorPosition;
+      return { ok: false, message: parsed.error.message, offset: cursor < 0 ? 0 : codePointToUtf16(text, cursor) };
+    }
+    result = JSON.parse(parsed.json);
   } catch (error) {
-    const details = (error as { sqlDetails?: { message?: string; cursorPosition?: number } }).sqlDetails;
-    const message = details?.message ?? (error instanceof Error ? error.message : String(error));
-    const cursor = details?.cursorPosition;
-    return { ok: false, message, offset: cursor === undefined || cursor < 0 ? 0 : codePointToUtf16(text, cursor) };
+    // The parser itself failing (out of memory …) is reported like a syntax error, never thrown.
+    return { ok: false, message: error instanceof Error ? error.message : String(error), offset: 0 };
   }
+  const statements = (result.stmts ?? []).map((raw) => ({
+    node: raw.stmt as Node,
+    byteLocation: raw.stmt_location ?? 0,
+    byteLength: raw.stmt_len,
+  }));
+  return { ok: true, statements };
 }
 
 /**
@@ -63,8 +61,9 @@ export function parsePostgres(text: string): ParseOutcome {
 export function parsePlpgsql(createFunctionSql: string): unknown[] | undefined {
   requireLoaded();
   try {
-    const result = parsePlPgSQLSync(createFunctionSql) as unknown as { plpgsql_funcs?: unknown[] };
-    return result.plpgsql_funcs;
+    const json = parsePlpgsqlToJson(createFunctionSql);
+    if (!json.startsWith('{')) return undefined; // an error message
+    return (JSON.parse(json) as { plpgsql_funcs?: unknown[] }).plpgsql_funcs;
   } catch {
     return undefined;
   }
@@ -83,9 +82,12 @@ export interface Token {
 /** Tokens of one chunk from PostgreSQL's own scanner, or undefined when the scanner rejects the text. */
 export function scanPostgres(text: string): Token[] | undefined {
   requireLoaded();
-  let result;
+  let result: { tokens: { start: number; end: number; text: string; tokenName: string; keywordKind: number }[] };
   try {
-    result = scanSync(text);
+    const json = scanToJson(text);
+    // The scanner's errors are texts such as "syntax error at …" or "ERROR: …" instead of JSON.
+    if (json.startsWith('syntax error') || json.startsWith('deparse error') || json.startsWith('ERROR')) return undefined;
+    result = JSON.parse(json);
   } catch {
     return undefined;
   }

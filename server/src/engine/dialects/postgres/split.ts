@@ -45,7 +45,7 @@ export function splitStatements(text: string): SplitResult {
   let start = -1; // start of the current chunk, -1 while between statements
   // BEGIN ATOMIC … END bodies (SQL-standard function bodies) contain semicolons; track their depth.
   let atomicDepth = 0;
-  let lastWord = '';
+  let afterBegin = false; // the previous word was BEGIN
   let parenDepth = 0;
 
   const close = (end: number, unterminated?: Chunk['unterminated']): void => {
@@ -55,7 +55,7 @@ export function splitStatements(text: string): SplitResult {
     chunks.push(chunk);
     start = -1;
     atomicDepth = 0;
-    lastWord = '';
+    afterBegin = false;
     parenDepth = 0;
     if (!unterminated && COPY_FROM_STDIN.test(text.slice(chunk.start, chunk.end))) i = skipCopyData(end);
   };
@@ -175,15 +175,13 @@ export function splitStatements(text: string): SplitResult {
     if (isIdentStart(c)) {
       let j = i + 1;
       while (j < n && isIdentChar(text.charCodeAt(j))) j++;
-      // Only the words that open or close a BEGIN ATOMIC body matter; the rest are skipped cheaply.
+      // Only the words that open or close a BEGIN ATOMIC body matter; they are compared in place,
+      // since a string per word of every statement made this loop allocate more than the parser.
       const len = j - i;
-      if (len >= 3 && len <= 6) {
-        const word = text.slice(i, j).toUpperCase();
-        if (word === 'ATOMIC' && lastWord === 'BEGIN') atomicDepth++;
-        else if (atomicDepth > 0 && word === 'CASE') atomicDepth++;
-        else if (atomicDepth > 0 && word === 'END') atomicDepth--;
-        lastWord = word;
-      } else lastWord = '';
+      if (afterBegin && len === 6 && isWord(text, i, 'ATOMIC')) atomicDepth++;
+      else if (atomicDepth > 0 && len === 4 && isWord(text, i, 'CASE')) atomicDepth++;
+      else if (atomicDepth > 0 && len === 3 && isWord(text, i, 'END')) atomicDepth--;
+      afterBegin = len === 5 && isWord(text, i, 'BEGIN');
       i = j;
       continue;
     }
@@ -191,6 +189,16 @@ export function splitStatements(text: string): SplitResult {
   }
   close(n);
   return { chunks, lineComments };
+}
+
+/** True when the text at `at` is `upper` in any letter case (the caller checked the word's length). */
+function isWord(text: string, at: number, upper: string): boolean {
+  for (let k = 0; k < upper.length; k++) {
+    const c = text.charCodeAt(at + k);
+    // ASCII case folding, as PostgreSQL folds keywords: a–z minus 32 is A–Z.
+    if ((c >= 97 && c <= 122 ? c - 32 : c) !== upper.charCodeAt(k)) return false;
+  }
+  return true;
 }
 
 /** Returns the index after the closing quote, or -1 when the text ends first. */

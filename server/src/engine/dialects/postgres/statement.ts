@@ -191,11 +191,17 @@ function addChunk(text: string, chunk: Chunk, out: Statement[], cache: ParseCach
   for (const parsed of outcome.statements) {
     const start = chunkText.offsetOfByte(parsed.byteLocation);
     const end = parsed.byteLength === undefined ? range.end : chunkText.offsetOfByte(parsed.byteLocation + parsed.byteLength);
-    const kind = parsed.node ? Object.keys(parsed.node)[0] : 'Empty';
+    const kind = parsed.node ? firstKey(parsed.node) : 'Empty';
     // The parser's length runs up to the semicolon, whitespace included: trim it off both ends.
     const trimmedEnd = skipTrailingSpace(text, start, end);
     out.push(new Statement(out.length, kind, { start: skipLeadingSpace(text, start, trimmedEnd), end: trimmedEnd }, parsed.node, chunkText));
   }
+}
+
+/** The node's only key (`AlterTableStmt` …), as Object.keys(node)[0] without the array it makes. */
+function firstKey(node: Node): string {
+  for (const key in node) return key;
+  return undefined as unknown as string; // what Object.keys(node)[0] gives for an empty object
 }
 
 function trimSemicolon(text: string, chunk: Chunk): number {
