@@ -35,5 +35,36 @@ ruleTester('create-index-concurrently', {
       pg: '14.2',
       errors: [{ messageId: 'brokenConcurrently', line: 1, column: 1, endColumn: 37 }],
     },
+    {
+      name: 'autofix: CONCURRENTLY IF NOT EXISTS',
+      sql: 'CREATE INDEX idx_users_email ON users (email);',
+      errors: [{ messageId: 'notConcurrent', line: 1, column: 1 }],
+      output: 'CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_users_email ON users (email);',
+    },
+    {
+      name: 'autofix: an unnamed index gets CONCURRENTLY only',
+      sql: 'CREATE UNIQUE INDEX ON users (lower(email)) WHERE deleted_at IS NULL;',
+      errors: [{ messageId: 'notConcurrent', line: 1, column: 1 }],
+      output: 'CREATE UNIQUE INDEX CONCURRENTLY ON users (lower(email)) WHERE deleted_at IS NULL;',
+    },
+    {
+      name: 'autofix: IF NOT EXISTS already there',
+      sql: 'create index if not exists i on users (a);',
+      errors: [{ messageId: 'notConcurrent', line: 1, column: 1 }],
+      output: 'create index CONCURRENTLY if not exists i on users (a);',
+    },
+    {
+      name: 'no autofix inside BEGIN … COMMIT (CONCURRENTLY would fail there)',
+      sql: 'BEGIN;\nCREATE INDEX i ON users (a);\nCOMMIT;',
+      errors: [{ messageId: 'notConcurrent', line: 2, column: 1 }],
+      output: 'BEGIN;\nCREATE INDEX i ON users (a);\nCOMMIT;',
+    },
+    {
+      name: 'no autofix when the runner wraps the file in a transaction',
+      sql: 'CREATE INDEX i ON users (a);',
+      inTransaction: true,
+      errors: [{ messageId: 'notConcurrent', line: 1, column: 1 }],
+      output: 'CREATE INDEX i ON users (a);',
+    },
   ],
 });

@@ -21,5 +21,23 @@ ruleTester('json-column', {
       sql: '-- ✓ 😀\nCREATE TABLE "évents" (id bigint);\nALTER TABLE "évents" ADD "dätä" JSON;',
       errors: [{ line: 3, column: 26, endColumn: 37, messageIncludes: ['Column dätä'] }],
     },
+    {
+      name: 'autofix: jsonb in CREATE TABLE',
+      sql: 'CREATE TABLE events (id bigint, payload json NOT NULL);',
+      errors: [{ line: 1, column: 33 }],
+      output: 'CREATE TABLE events (id bigint, payload jsonb NOT NULL);',
+    },
+    {
+      name: 'autofix: an array of json',
+      sql: 'ALTER TABLE events ADD COLUMN tags json[];',
+      errors: [{ line: 1, column: 31 }],
+      output: 'ALTER TABLE events ADD COLUMN tags jsonb[];',
+    },
+    {
+      name: 'no autofix for a schema-qualified type',
+      sql: 'ALTER TABLE events ADD COLUMN p pg_catalog.json;',
+      errors: [{ line: 1, column: 31 }],
+      output: 'ALTER TABLE events ADD COLUMN p pg_catalog.json;',
+    },
   ],
 });

@@ -116,5 +116,23 @@ ruleTester('lock-timeout', {
       sql: "SET LOCAL lock_timeout = '2s';\nALTER TABLE users ADD COLUMN c int;",
       errors: [{ line: 2, column: 1 }],
     },
+    {
+      name: 'autofix: SET at the top of the file',
+      sql: 'ALTER TABLE users ADD COLUMN c int;',
+      errors: [{ line: 1, column: 1 }],
+      output: "SET lock_timeout = '2s';\nALTER TABLE users ADD COLUMN c int;",
+    },
+    {
+      name: 'autofix: SET before BEGIN, in force for the whole session',
+      sql: '  BEGIN;\n  ALTER TABLE users ADD COLUMN c int;\n  COMMIT;',
+      errors: [{ line: 2, column: 3 }],
+      output: "  SET lock_timeout = '2s';\n  BEGIN;\n  ALTER TABLE users ADD COLUMN c int;\n  COMMIT;",
+    },
+    {
+      name: 'autofix: SET right before the statement when an earlier one resets it',
+      sql: 'RESET ALL;\nALTER TABLE users ADD COLUMN c int;',
+      errors: [{ line: 2, column: 1 }],
+      output: "RESET ALL;\nSET lock_timeout = '2s';\nALTER TABLE users ADD COLUMN c int;",
+    },
   ],
 });

@@ -39,5 +39,38 @@ ruleTester('multiple-alter-table', {
       sql: 'ALTER TABLE "Ünits" ADD COLUMN a int;\nALTER TABLE "Ünits" ADD COLUMN b int;',
       errors: [{ line: 2, column: 1, endColumn: 20, messageIncludes: ['Ünits'] }],
     },
+    {
+      name: 'autofix: a run of ALTERs becomes one statement',
+      sql: 'ALTER TABLE users ADD COLUMN a int;\nALTER TABLE users ADD COLUMN b int;\nALTER TABLE users ALTER COLUMN a SET DEFAULT 0;',
+      errors: [
+        { line: 2, column: 1 },
+        { line: 3, column: 1 },
+      ],
+      output: 'ALTER TABLE users ADD COLUMN a int, ADD COLUMN b int, ALTER COLUMN a SET DEFAULT 0;',
+    },
+    {
+      name: 'no autofix when a comment sits between them',
+      sql: 'ALTER TABLE users ADD COLUMN a int;\n-- then b\nALTER TABLE users ADD COLUMN b int;',
+      errors: [{ line: 3, column: 1 }],
+      output: 'ALTER TABLE users ADD COLUMN a int;\n-- then b\nALTER TABLE users ADD COLUMN b int;',
+    },
+    {
+      name: 'no autofix when a trailing comment would be swallowed',
+      sql: 'ALTER TABLE users ADD COLUMN a int -- a\n;\nALTER TABLE users ADD COLUMN b int;',
+      errors: [{ line: 3, column: 1 }],
+      output: 'ALTER TABLE users ADD COLUMN a int -- a\n;\nALTER TABLE users ADD COLUMN b int;',
+    },
+    {
+      name: 'no autofix when the heads differ (ONLY)',
+      sql: 'ALTER TABLE users ADD COLUMN a int;\nALTER TABLE ONLY users ADD COLUMN b int;',
+      errors: [{ line: 2, column: 1 }],
+      output: 'ALTER TABLE users ADD COLUMN a int;\nALTER TABLE ONLY users ADD COLUMN b int;',
+    },
+    {
+      name: 'no autofix when not adjacent',
+      sql: 'ALTER TABLE users ADD COLUMN a int;\nALTER TABLE orders ADD COLUMN b int;\nALTER TABLE users ADD COLUMN c int;',
+      errors: [{ line: 3, column: 1 }],
+      output: 'ALTER TABLE users ADD COLUMN a int;\nALTER TABLE orders ADD COLUMN b int;\nALTER TABLE users ADD COLUMN c int;',
+    },
   ],
 });

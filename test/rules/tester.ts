@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { lint, LineIndex, loadPostgresParser, parseFile, resolveConfig, RULES_BY_ID, SchemaModel, type Finding, type ProjectConfig } from '../../server/src/engine/index';
+import { applyEdits, editsOfFindings } from '../../server/src/engine/fixes/apply-fixes';
 import { lintHistory } from '../../server/src/engine/history/lint-history';
 import { loadHistory } from '../../server/src/engine/history/load';
 import type { FrameworkId, MigrationSource } from '../../server/src/engine/history/types';
@@ -54,6 +55,12 @@ export interface ExpectedFinding {
 
 export interface InvalidCase extends ValidCase {
   errors: ExpectedFinding[];
+  /**
+   * The file after applying the autofixes of this rule's findings (one pass, overlapping ones skipped).
+   * The output must parse, keep only the findings that had no autofix, and be stable: fixing it again
+   * changes nothing. Equal to `sql` states that no autofix is offered.
+   */
+  output?: string;
 }
 
 export interface Located extends Finding {
@@ -105,6 +112,24 @@ export function replayHistory(sql: string): SchemaModel {
   return schema;
 }
 
+/** The case's SQL with the autofixes of the rule's findings applied, and how many findings had none. */
+export function applyRuleAutofixes(c: ValidCase, ruleId: string): { output: string; unfixed: number } {
+  const found = lintForTest(c).filter((f) => f.rule === ruleId);
+  const { edits, applied } = editsOfFindings(found);
+  return { output: applyEdits(c.sql, edits), unfixed: found.length - applied.length };
+}
+
+function checkOutput(c: InvalidCase, ruleId: string, expected: string): void {
+  const { output, unfixed } = applyRuleAutofixes(c, ruleId);
+  assert.equal(output, expected, 'text after the autofixes');
+  if (expected === c.sql) return;
+  const after = lintForTest({ ...c, sql: output });
+  assert.deepEqual(after.filter((f) => f.rule === 'syntax-error').map((f) => f.message), [], 'the fixed SQL must parse');
+  const left = after.filter((f) => f.rule === ruleId);
+  assert.equal(left.length, unfixed, `the autofixes must silence the rule, left: ${left.map((f) => `${f.line}:${f.column} ${f.message}`).join(' | ')}`);
+  assert.equal(applyRuleAutofixes({ ...c, sql: output }, ruleId).output, output, 'fixing the output again must change nothing');
+}
+
 const title = (c: ValidCase): string => c.name ?? (c.sql.length > 70 ? `${c.sql.slice(0, 67).replace(/\s+/g, ' ')}…` : c.sql.replace(/\s+/g, ' '));
 
 export function ruleTester(ruleId: string, cases: { valid: (string | ValidCase)[]; invalid: InvalidCase[] }): void {
@@ -133,6 +158,7 @@ export function ruleTester(ruleId: string, cases: { valid: (string | ValidCase)[
           assert.doesNotMatch(f.message, /\{\{/, 'message has an unfilled placeholder');
           for (const part of expected.messageIncludes ?? []) assert.ok(f.message.includes(part), `message "${f.message}" lacks "${part}"`);
         });
+        if (c.output !== undefined) checkOutput(c, ruleId, c.output);
       });
     }
   });

@@ -51,8 +51,10 @@ describe('migration history layouts', () => {
     const h = loadHistory(source(files));
     assert.equal(h.framework, 'golang-migrate');
     assert.deepEqual(h.migrations.map((m) => m.path), ['db/1_a.up.sql', 'db/2_b.up.sql']);
-    assert.equal(h.migrations[0].transaction, 'implicit');
+    assert.equal(h.migrations[0].transaction, 'none', 'a single statement runs outside a transaction block');
     assert.equal(h.downs.get('1')?.path, 'db/1_a.down.sql');
+    const multi = loadHistory(source({ '1_a.up.sql': 'SELECT 1;\nSELECT 2;' }));
+    assert.equal(multi.migrations[0].transaction, 'implicit');
   });
 
   it('dbmate: sections, transaction:false', () => {
@@ -90,7 +92,7 @@ describe('migration history layouts', () => {
   });
 
   it('supabase: implicit transaction', () => {
-    const h = loadHistory(source({ 'supabase/migrations/20240101000000_init.sql': 'SELECT 1;' }));
+    const h = loadHistory(source({ 'supabase/migrations/20240101000000_init.sql': 'SELECT 1; SELECT 2;' }));
     assert.equal(h.framework, 'supabase');
     assert.equal(h.migrations[0].transaction, 'implicit');
   });

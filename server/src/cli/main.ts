@@ -3,6 +3,9 @@
  * not pay for evaluating the language server, and the other way round.
  */
 import { version } from '../../../package.json';
+import { tuneHeapForLinting } from '../node/heap-tuning';
+
+tuneHeapForLinting();
 
 interface Command {
   run(args: string[]): Promise<number>;
@@ -19,6 +22,7 @@ interface CommandEntry {
 const COMMANDS: Record<string, CommandEntry> = {
   lint: { summary: 'lint migration files and folders (text, json, sarif or github output)', load: () => import('./commands/lint'), exitWhenDone: true },
   lsp: { summary: 'run the language server over stdio (for editors)', load: () => import('./commands/lsp') },
+  fix: { summary: 'apply autofixes (and with --suggestions, single-file suggestions); prints a diff unless --write', load: () => import('./commands/fix'), exitWhenDone: true },
   'dry-run': { summary: 'run migrations in a transaction that is rolled back, and report their real locks and rewrites', load: () => import('./commands/dry-run') },
 };
 

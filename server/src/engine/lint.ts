@@ -3,6 +3,7 @@
  * enabled rules' visitors with the schema model and session state as they stand before each statement.
  */
 import { resolveConfig, type ResolvedConfig } from './config';
+import { relationKey } from './dialects/postgres/ast';
 import { COPY_DATA, parseFile, SYNTAX_ERROR, type ParseCache, type ParsedFile, type Statement } from './dialects/postgres/statement';
 import type { Rule, RuleContext, Visitors } from './rules/define';
 import { formatTemplate } from './rules/define';
@@ -125,7 +126,7 @@ function instantiateRules(
       atLeast: (m, n = 0) => major > m || (major === m && minor >= n),
       isNewTable: (relation) => {
         if (!relation) return false;
-        const key = typeof relation === 'string' ? relation : `${relation.schemaname ?? 'public'}.${relation.relname ?? ''}`;
+        const key = typeof relation === 'string' ? relation : relationKey(relation);
         return schema.isNewTable(key);
       },
       inTransaction: () => session.inTransaction(),

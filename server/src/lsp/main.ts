@@ -1,8 +1,11 @@
 /**
  * Entry point of dist/server.js. VS Code starts it with --node-ipc; other editors with --stdio.
  */
+import { tuneHeapForLinting } from '../node/heap-tuning';
 import { startServer } from './server';
 import { connectionFor, guardProcess, TRANSPORT_USAGE } from './transport';
+
+tuneHeapForLinting();
 
 const connection = connectionFor(process.argv.slice(2));
 if (!connection) {

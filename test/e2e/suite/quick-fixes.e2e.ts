@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { after, describe, it } from 'mocha';
 import * as vscode from 'vscode';
-import { closeAllEditors, migrationUri, openMigration, waitForRule } from './helpers';
+import { closeAllEditors, migrationUri, openMigration, waitForRule, workspaceRoot } from './helpers';
 
 const FILE = 'V3__index_accounts_email.sql';
 
@@ -38,5 +38,25 @@ describe('quick fixes', () => {
     assert.ok(fixAll?.edit, 'no fix-all action with an edit');
     assert.ok(await vscode.workspace.applyEdit(fixAll.edit!));
     await waitForRule(uri, 'lock-timeout', 0);
+  });
+
+  it('applies the CONCURRENTLY autofix of a file that runs outside a transaction', async () => {
+    await closeAllEditors();
+    // A file of its own outside the migrations folder: no runner transaction, and no other test's fixture changes.
+    const uri = vscode.Uri.joinPath(workspaceRoot(), 'scratch', 'concurrently.sql');
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode("SET lock_timeout = '2s';\nCREATE INDEX accounts_name_idx ON accounts (name);\n"));
+    try {
+      const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: false });
+      const [finding] = await waitForRule(uri, 'create-index-concurrently', 1);
+      const actions = await codeActions(uri, finding.range, vscode.CodeActionKind.QuickFix.value);
+      const fix = actions.find((a) => a.edit && a.isPreferred && /CONCURRENTLY/.test(a.title));
+      assert.ok(fix, `no preferred CONCURRENTLY quick fix among: ${actions.map((a) => a.title).join(' | ')}`);
+      assert.ok(await vscode.workspace.applyEdit(fix.edit!));
+      assert.equal(editor.document.lineAt(1).text, 'CREATE INDEX CONCURRENTLY IF NOT EXISTS accounts_name_idx ON accounts (name);');
+      await waitForRule(uri, 'create-index-concurrently', 0);
+    } finally {
+      await closeAllEditors();
+      await vscode.workspace.fs.delete(vscode.Uri.joinPath(workspaceRoot(), 'scratch'), { recursive: true, useTrash: false });
+    }
   });
 });

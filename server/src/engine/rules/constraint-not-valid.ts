@@ -7,8 +7,26 @@
  */
 import { relationKey, relationLabel } from '../dialects/postgres/ast';
 import { describeLock } from '../locks/modes';
-import { defineRule } from './define';
+import type { AlterTableCmd, AlterTableStmt } from '@pgsql/types';
+import type { Statement } from '../dialects/postgres/statement';
+import { appendToAlterCommand, autofix } from '../fixes/token-edits';
+import type { Fix } from '../types';
+import { defineRule, type RuleContext } from './define';
 import { constraintsAddedToExistingTable } from './helpers/alter-table-commands';
+
+/**
+ * NOT VALID at the end of an ADD CONSTRAINT subcommand (after DEFERRABLE / NO INHERIT, which may come in
+ * any order with it). Not for a constraint written inside ADD COLUMN, where NOT VALID is not allowed,
+ * nor for a foreign key on a partitioned table ("cannot add NOT VALID foreign key on partitioned table").
+ */
+function addNotValid(ctx: RuleContext, alter: AlterTableStmt, stmt: Statement, cmd: AlterTableCmd, foreignKey: boolean): Fix[] | undefined {
+  if (cmd.subtype !== 'AT_AddConstraint') return undefined;
+  if (foreignKey && ctx.schema.table(relationKey(alter.relation))?.partitioned === true) return undefined;
+  const cmds = alter.cmds ?? [];
+  const index = cmds.findIndex((c) => (c as { AlterTableCmd?: AlterTableCmd }).AlterTableCmd === cmd);
+  if (index < 0) return undefined;
+  return autofix('Add NOT VALID (validate in a later migration)', [appendToAlterCommand(stmt, alter.relation?.location, index, cmds.length, ' NOT VALID')]);
+}
 
 export default defineRule({
   id: 'constraint-not-valid',
@@ -37,6 +55,7 @@ export default defineRule({
               stmt,
               range: command.range(),
               messageId: 'check',
+              fixes: addNotValid(ctx, alter, stmt, command.cmd, false),
               data: { what: `${named} CHECK`, table, lock: describeLock('AccessExclusiveLock', table) },
             });
           } else if (constraint.contype === 'CONSTR_FOREIGN') {
@@ -45,6 +64,7 @@ export default defineRule({
               stmt,
               range: command.range(),
               messageId: relationKey(constraint.pktable) === relationKey(alter.relation) ? 'foreignKeySelf' : 'foreignKey',
+              fixes: addNotValid(ctx, alter, stmt, command.cmd, true),
               data: {
                 what: `${named} FOREIGN KEY`,
                 table,

@@ -5,9 +5,25 @@
 import { relationLabel } from '../dialects/postgres/ast';
 import { headRange } from '../dialects/postgres/ranges';
 import { describeLock } from '../locks/modes';
-import { defineRule } from './define';
+import type { Fix } from '../types';
+import { autofix, insertAfterKeyword } from '../fixes/token-edits';
+import type { Statement } from '../dialects/postgres/statement';
+import type { IndexStmt } from '@pgsql/types';
+import { defineRule, type RuleContext } from './define';
 import { NewMaterializedViews } from './helpers/new-matviews';
 import { PartitionedTables } from './helpers/partitioned-tables';
+
+/**
+ * CONCURRENTLY (and IF NOT EXISTS, so that a retry after a failed build does not stop at the name)
+ * only where the statement runs outside a transaction: inside one, CONCURRENTLY is an error. Not on
+ * 14.0–14.3, where CONCURRENTLY itself is the hazard.
+ */
+function addConcurrently(ctx: RuleContext, index: IndexStmt, stmt: Statement): Fix[] | undefined {
+  const { major, minor } = ctx.serverVersion;
+  if (ctx.inTransaction() || (major === 14 && minor < 4)) return undefined;
+  const ifNotExists = index.if_not_exists || !index.idxname ? '' : ' IF NOT EXISTS';
+  return autofix(`Add CONCURRENTLY${ifNotExists}`, [insertAfterKeyword(stmt, 'INDEX', ` CONCURRENTLY${ifNotExists}`)]);
+}
 
 export default defineRule({
   id: 'create-index-concurrently',
@@ -40,7 +56,13 @@ export default defineRule({
           if (major === 14 && minor < 4) ctx.report({ stmt, range: range(), messageId: 'brokenConcurrently', data: { version: `${major}.${minor}` } });
           return;
         }
-        ctx.report({ stmt, range: range(), messageId: 'notConcurrent', data: { lock: describeLock('ShareLock', relationLabel(index.relation)) } });
+        ctx.report({
+          stmt,
+          range: range(),
+          messageId: 'notConcurrent',
+          data: { lock: describeLock('ShareLock', relationLabel(index.relation)) },
+          fixes: addConcurrently(ctx, index, stmt),
+        });
       },
       any(stmt) {
         partitioned.observe(stmt);

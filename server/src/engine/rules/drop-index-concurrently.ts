@@ -6,6 +6,7 @@
 import type { DropStmt, Node } from '@pgsql/types';
 import { nodePayload, stringList } from '../dialects/postgres/ast';
 import { describeLock } from '../locks/modes';
+import { autofix, insertAfterKeyword } from '../fixes/token-edits';
 import { defineRule } from './define';
 import { indexOwner, tableLabel } from './helpers/index-owner';
 import { rangeBeforeKeywords } from './helpers/statement-spans';
@@ -33,6 +34,7 @@ export default defineRule({
         const tables = new Set<string>();
         const names: string[] = [];
         let unknownTables = 0;
+        let onPartitionedTable = false;
         for (const object of drop.objects ?? []) {
           const parts = stringList(nodePayload<{ items?: Node[] }>(object)?.items);
           const owner = indexOwner(ctx.schema, parts);
@@ -47,11 +49,17 @@ export default defineRule({
           names.push(parts.join('.'));
           if (owner.tableKey) tables.add(tableLabel(owner.tableKey));
           else unknownTables++;
+          if (owner.tableKey && ctx.schema.table(owner.tableKey)?.partitioned === true) onPartitionedTable = true;
         }
         if (drop.concurrent || names.length === 0) return;
         if (unknownTables) tables.add(names.length > 1 ? "the indexes' tables" : "the index's table");
         const lock = describeLock('AccessExclusiveLock', [...tables].join(', '));
-        ctx.report({ stmt, range, messageId: 'notConcurrent', data: { index: names.join(', '), lock } });
+        // CONCURRENTLY takes one index and no CASCADE, is an error inside a transaction, and cannot drop
+        // a partitioned index.
+        const fixable = !ctx.inTransaction() && !onPartitionedTable && (drop.objects ?? []).length === 1 && drop.behavior !== 'DROP_CASCADE';
+        const ifExists = drop.missing_ok ? '' : ' IF EXISTS';
+        const fixes = fixable ? autofix(`Add CONCURRENTLY${ifExists}`, [insertAfterKeyword(stmt, 'INDEX', ` CONCURRENTLY${ifExists}`)]) : undefined;
+        ctx.report({ stmt, range, messageId: 'notConcurrent', data: { index: names.join(', '), lock }, fixes });
       },
     };
   },

@@ -7,11 +7,21 @@
 import type { AlterTableCmd, ColumnDef, Node } from '@pgsql/types';
 import { typeBaseName } from '../dialects/postgres/ast';
 import type { Statement } from '../dialects/postgres/statement';
+import { autofix, replaceTokenAt } from '../fixes/token-edits';
+import type { Fix } from '../types';
 import { defineRule } from './define';
 import { columnNameAndTypeRange } from './helpers/statement-spans';
 
 function columnDef(node: Node | undefined): ColumnDef | undefined {
   return (node as { ColumnDef?: ColumnDef } | undefined)?.ColumnDef;
+}
+
+/** json → jsonb in the column's type (arrays too), when the type is written as a bare `json` or `"json"`. */
+function toJsonb(stmt: Statement, def: ColumnDef): Fix[] | undefined {
+  const type = def.typeName;
+  // Unqualified json parses as pg_catalog.json; a written schema puts its own name at the location and gets no fix.
+  if (!type || type.location === undefined) return undefined;
+  return autofix('Use jsonb', [replaceTokenAt(stmt, stmt.offsetOf(type.location), 'json', 'jsonb')]);
 }
 
 export default defineRule({
@@ -30,7 +40,7 @@ export default defineRule({
   check(ctx) {
     const checkColumn = (stmt: Statement, def: ColumnDef | undefined) => {
       if (!def || typeBaseName(def.typeName) !== 'json') return;
-      ctx.report({ stmt, range: columnNameAndTypeRange(stmt, def), messageId: 'jsonColumn', data: { column: def.colname ?? '?' } });
+      ctx.report({ stmt, range: columnNameAndTypeRange(stmt, def), messageId: 'jsonColumn', data: { column: def.colname ?? '?' }, fixes: toJsonb(stmt, def) });
     };
     return {
       CreateStmt(create, stmt) {

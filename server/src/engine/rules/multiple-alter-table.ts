@@ -11,7 +11,9 @@
 import type { AlterTableCmd, AlterTableStmt } from '@pgsql/types';
 import { relationKey, relationLabel } from '../dialects/postgres/ast';
 import type { Statement } from '../dialects/postgres/statement';
-import { defineRule } from './define';
+import { alterCommandRanges } from '../dialects/postgres/ranges';
+import type { Fix } from '../types';
+import { defineRule, type RuleContext } from './define';
 import { lineOf } from './helpers/held-locks';
 import { lockSiteRange } from './helpers/keyword-spans';
 import { aLock } from './helpers/lock-phrases';
@@ -22,6 +24,36 @@ const STANDS_ALONE = new Set(['AT_AttachPartition', 'AT_DetachPartition', 'AT_De
 function mergeable(alter: AlterTableStmt): boolean {
   if (alter.objtype !== 'OBJECT_TABLE') return false;
   return !(alter.cmds ?? []).some((c) => STANDS_ALONE.has((c as { AlterTableCmd?: AlterTableCmd }).AlterTableCmd?.subtype ?? ''));
+}
+
+/** The head of an ALTER TABLE up to its first subcommand (`ALTER TABLE IF EXISTS ONLY s.t`), as code tokens. */
+function head(stmt: Statement, alter: AlterTableStmt): { key: string; end: number } | undefined {
+  const first = alterCommandRanges(stmt, alter.relation?.location)[0];
+  if (!first || first.start <= stmt.range.start) return undefined;
+  const tokens = stmt.tokens().filter((t) => t.start < first.start);
+  // A comment in the head would be lost with it.
+  if (tokens.some((t) => t.name === 'SQL_COMMENT' || t.name === 'C_COMMENT')) return undefined;
+  return { key: tokens.map((t) => t.text.toLowerCase()).join(' '), end: first.start };
+}
+
+/**
+ * Merges the statement into the one right before it when that is an ALTER TABLE of the same table
+ * written the same way and only white space separates them: `ALTER TABLE t A; ALTER TABLE t B;` becomes
+ * `ALTER TABLE t A, B;`. Each flagged statement merges into its predecessor, so the fixes of a run of
+ * ALTERs touch disjoint text and can be applied together.
+ */
+function mergeWithPrevious(ctx: RuleContext, stmt: Statement, alter: AlterTableStmt): Fix[] | undefined {
+  const previous = ctx.file.statements[stmt.index - 1];
+  const before = previous?.as('AlterTableStmt');
+  if (!previous || !before || !mergeable(before) || relationKey(before.relation) !== relationKey(alter.relation)) return undefined;
+  const gap = ctx.file.text.slice(previous.range.end, stmt.range.start);
+  if (!/^\s*;\s*$/.test(gap)) return undefined;
+  const last = previous.tokens().filter((t) => t.start < previous.range.end).pop();
+  if (!last || last.name === 'SQL_COMMENT' || last.name === 'C_COMMENT') return undefined;
+  const mine = head(stmt, alter);
+  const theirs = head(previous, before);
+  if (!mine || !theirs || mine.key !== theirs.key) return undefined;
+  return [{ title: 'Merge into the previous ALTER TABLE', kind: 'autofix', edits: [{ range: { start: previous.range.end, end: mine.end }, newText: ', ' }] }];
 }
 
 export default defineRule({
@@ -60,6 +92,7 @@ export default defineRule({
             range: lockSiteRange(stmt, alter.relation?.location),
             messageId: 'repeated',
             data: { table: relationLabel(alter.relation), line: lineOf(ctx, earlier), lock: aLock(mode, relationLabel(alter.relation)) },
+            fixes: mergeWithPrevious(ctx, stmt, alter),
           });
           return;
         }

@@ -58,6 +58,10 @@ export function fixAll(params: CodeActionParams, diagnostics: Diagnostic[]): Cod
       continue;
     }
     if (fix.edits.some((e) => edits.some((taken) => overlaps(e, taken)))) continue;
+    // Two findings on the same text (CONCURRENTLY and IF NOT EXISTS for one CREATE INDEX) may offer
+    // fixes that are right alone but clash together: the second waits for the next fix-all, as the
+    // CLI's fix does between passes.
+    if (fixed.some((other) => overlaps({ range: other.range, newText: '' }, { range: diagnostic.range, newText: '' }))) continue;
     seen.add(key);
     edits.push(...fix.edits);
     fixed.push(diagnostic);

@@ -6,8 +6,18 @@ import type { Node, RangeVar, TypeName } from '@pgsql/types';
 /** Schema-qualified key of a relation: `public.users` (unqualified names default to public). */
 export function relationKey(rv: RangeVar | undefined): string {
   if (!rv) return '';
-  return `${rv.schemaname ?? 'public'}.${rv.relname ?? ''}`;
+  // A dozen rules and the schema model ask for the key of the same statement's relation in turn:
+  // remembering the last one spares building (and hashing, in the map lookups) a new string each time.
+  // Parse trees are never modified, so a RangeVar's key cannot change.
+  if (rv !== lastRelation) {
+    lastKey = `${rv.schemaname ?? 'public'}.${rv.relname ?? ''}`;
+    lastRelation = rv;
+  }
+  return lastKey;
 }
+
+let lastRelation: RangeVar | undefined;
+let lastKey = '';
 
 /** The relation's name as written, for messages: `users` or `audit.events`. */
 export function relationLabel(rv: RangeVar | undefined): string {

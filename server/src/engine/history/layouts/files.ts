@@ -6,6 +6,7 @@
  * - plain: numbered or timestamped `.sql` files, run statement by statement (psql-style) unless the
  *   configuration says the runner wraps them.
  */
+import { splitStatements } from '../../dialects/postgres/split';
 import type { FrameworkId, History, MigrationSource, TransactionMode } from '../types';
 import { splitVersionedName } from '../version';
 import { addMigration, basename, dirname, readOrReport, wholeFile, type Layout } from './layout';
@@ -41,12 +42,20 @@ function fileLayout(
           name: named.name,
           direction: updown?.[1] === 'down' ? 'down' : 'up',
           sections: wholeFile(text),
-          transaction,
-          transactionReason,
+          ...transactionOf(text, transaction, transactionReason),
         });
       }
     },
   };
+}
+
+/**
+ * A multi-statement string runs as one implicit transaction, but a lone statement sent as one query
+ * runs outside any transaction block (so CREATE INDEX CONCURRENTLY works there).
+ */
+function transactionOf(text: string, mode: TransactionMode, reason: string): { transaction: TransactionMode; transactionReason: string } {
+  if (mode !== 'implicit' || splitStatements(text).chunks.filter((c) => c.kind === 'sql').length > 1) return { transaction: mode, transactionReason: reason };
+  return { transaction: 'none', transactionReason: 'a single statement sent as one query runs outside a transaction block' };
 }
 
 export const golangMigrate = fileLayout('golang-migrate', (p) => UP_DOWN.test(p), 2, 'implicit', 'golang-migrate sends the file as one multi-statement string: an implicit transaction');

@@ -26,12 +26,41 @@ export function schemaLockContext(schema: SchemaModel, serverVersion: RuleContex
  * linter applies the statement only after its last visitor), so the answer is computed once per
  * statement; Statement objects are made anew by each lint, so nothing outlives the lint that made it.
  */
-const statementLockCache = new WeakMap<Statement, RelationLock[]>();
+const statementLockCache = new WeakMap<Statement, readonly RelationLock[]>();
+
+/**
+ * Most statements' locks follow from the parse tree and the server version alone, without asking the
+ * schema anything; parse trees are reused across lints (the editor's parse cache), so those answers
+ * are kept with the tree and an edit does not work them out again for every unchanged statement.
+ * Locations in the answer are the tree's own, not file offsets, so they stay true.
+ */
+const treeLockCache = new WeakMap<object, { major: number; minor: number; locks: readonly RelationLock[] }>();
 
 /** The locks of the statement being visited, with the schema model answering the lock table's questions. Do not mutate. */
 export function locksOfStatement(ctx: RuleContext, stmt: Statement): readonly RelationLock[] {
   let locks = statementLockCache.get(stmt);
-  if (!locks) statementLockCache.set(stmt, (locks = statementLocks(stmt.node, schemaLockContext(ctx.schema, ctx.serverVersion))));
+  if (locks) return locks;
+  const { major, minor } = ctx.serverVersion;
+  const node = stmt.node;
+  const kept = node ? treeLockCache.get(node) : undefined;
+  if (kept && kept.major === major && kept.minor === minor) locks = kept.locks;
+  else {
+    let askedSchema = false;
+    const schema = schemaLockContext(ctx.schema, ctx.serverVersion);
+    const asking = <A extends unknown[], R>(fn: (...args: A) => R) => (...args: A): R => {
+      askedSchema = true;
+      return fn(...args);
+    };
+    locks = statementLocks(node, {
+      serverVersion: ctx.serverVersion,
+      tableOfIndex: asking(schema.tableOfIndex!),
+      referencedTable: asking(schema.referencedTable!),
+      referencedTables: asking(schema.referencedTables!),
+      referencingTables: asking(schema.referencingTables!),
+    });
+    if (node && !askedSchema) treeLockCache.set(node, { major, minor, locks });
+  }
+  statementLockCache.set(stmt, locks);
   return locks;
 }
 
