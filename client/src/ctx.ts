@@ -7,7 +7,9 @@ import { LanguageClient, State, TransportKind, type LanguageClientOptions, type 
 import { DRY_RUN_PROGRESS_METHOD, type DryRunProgressParams } from '../../server/src/protocol/dry-run';
 import { DOCUMENT_STATUS_METHOD, LIST_RULES_METHOD, type DocumentStatus, type ListRulesResult, type RuleInfo } from '../../server/src/protocol/requests';
 import { newSealKey, SEAL_KEY_ENV, seal } from '../../server/src/protocol/sealed-secret';
+import { PREVIEW_PLAN_COMMAND } from '../../server/src/protocol/plans';
 import { SETTINGS_SECTION } from '../../server/src/protocol/settings';
+import { previewPlan } from './commands/preview-plan';
 import { restartServer } from './commands/restart-server';
 import { showRuleDocumentation } from './commands/show-rule-documentation';
 import { explicitSettings } from './config';
@@ -43,6 +45,7 @@ export class Ctx implements DryRunHost {
       ...registerDryRun(this),
       commands.registerCommand('safeMigrations.restartServer', restartServer(this)),
       commands.registerCommand('safeMigrations.showRuleDocumentation', showRuleDocumentation(this)),
+      commands.registerCommand(PREVIEW_PLAN_COMMAND, previewPlan(this)),
       workspace.onDidCloseTextDocument((doc) => this.status.forget(doc.uri.toString())),
     );
   }
@@ -116,6 +119,8 @@ export class Ctx implements DryRunHost {
       documentSelector: [{ language: 'sql' }],
       outputChannel: this.output,
       middleware: {
+        // The server's "Preview safe plan" lenses follow safeMigrations.plans.codeLens, as the dry-run lens follows its own.
+        provideCodeLenses: (document, token, next) => (workspace.getConfiguration(SETTINGS_SECTION, document.uri).get<boolean>('plans.codeLens', true) ? next(document, token) : []),
         workspace: {
           // Answer for our section with the values a person set, so that defaults never hide the config file.
           configuration: (params, token, next) =>

@@ -45,7 +45,7 @@ describe('language server over stdio', () => {
     const caps = client.initializeResult!.capabilities;
     assert.deepEqual(caps.textDocumentSync, { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } });
     assert.equal(caps.hoverProvider, true);
-    assert.deepEqual(caps.codeActionProvider, { codeActionKinds: ['quickfix', 'source.fixAll.safeMigrations'], resolveProvider: false });
+    assert.deepEqual(caps.codeActionProvider, { codeActionKinds: ['quickfix', 'source.fixAll.safeMigrations'], resolveProvider: true });
     assert.equal(client.initializeResult!.serverInfo?.name, 'safe-migrations');
   });
 
@@ -164,6 +164,23 @@ describe('language server over stdio', () => {
     const fixed = TextDocument.applyEdits(TextDocument.create(doc, 'sql', 1, text), actions[0].edit!.changes![doc]);
     assert.match(fixed, /^SET lock_timeout/);
     assert.match(fixed, /varchar\(40\)/, 'the prefer-text suggestion is not part of fix-all');
+    settings = {};
+    await client.configurationChanged();
+  });
+
+  it('fix-all never applies two clashing fixes to one statement', async () => {
+    const doc = uri('fix-all-clash.sql');
+    settings = { rules: { 'idempotent-ddl': 'warning' } };
+    await client.configurationChanged();
+    const text = 'CREATE INDEX a_idx ON users (email);\n';
+    await client.open(doc, text);
+    const published = await client.diagnosticsFor(doc, 1);
+    assert.equal(byCode(published, 'idempotent-ddl').length, 1, JSON.stringify(published.diagnostics));
+    const whole = { start: { line: 0, character: 0 }, end: { line: 1, character: 0 } };
+    const actions = (await client.codeActions(doc, whole, { diagnostics: [], only: ['source.fixAll'] })) as CodeAction[];
+    const fixed = TextDocument.applyEdits(TextDocument.create(doc, 'sql', 1, text), actions[0].edit!.changes![doc]);
+    assert.equal(fixed.match(/IF NOT EXISTS/g)?.length ?? 0, 1, fixed);
+    assert.match(fixed, /^SET lock_timeout/);
     settings = {};
     await client.configurationChanged();
   });

@@ -1,7 +1,7 @@
 /**
  * Entry point of dist/server.js. VS Code starts it with --node-ipc; other editors with --stdio.
  */
-import { tuneHeapForLinting } from '../node/heap-tuning';
+import { tuneHeapForLinting } from '../node/v8-tuning';
 import { startServer } from './server';
 import { connectionFor, guardProcess, TRANSPORT_USAGE } from './transport';
 

@@ -21,6 +21,9 @@ import { disposeDryRunHosts } from '../db/dry-run';
 import { takeSealKey } from '../protocol/sealed-secret';
 import { CODE_ACTION_KINDS, fixAll, quickFixes } from './handlers/code-actions';
 import { registerDryRunHandlers } from './handlers/dry-run';
+import { PlanActions } from './handlers/plans';
+import { PREVIEW_PLAN_METHOD, type PreviewPlanParams } from '../protocol/plans';
+import { PLANNED_RULES } from '../engine/index';
 import { hoverForDirective, hoverForFindings } from './handlers/hover';
 import { HistoryService } from './histories/attach';
 import { listRules } from './handlers/rules';
@@ -47,6 +50,7 @@ export function startServer(connection: Connection): RunningServer {
   let canRegisterWatchers = false;
   let canRegisterConfiguration = false;
   const histories = new HistoryService(connection, { documents, settings: () => settings, projectConfig, republish: (uris) => linter?.refresh(uris), log });
+  const plans = new PlanActions(histories.histories, documents);
 
   connection.onInitialize(async (params): Promise<InitializeResult> => {
     try {
@@ -64,6 +68,7 @@ export function startServer(connection: Connection): RunningServer {
       : undefined;
     settings = new SettingsStore(pull, log);
     histories.initialize(params);
+    plans.initialize(params.capabilities);
     linter = new DocumentLinter({
       documents,
       settings,
@@ -78,7 +83,8 @@ export function startServer(connection: Connection): RunningServer {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         hoverProvider: true,
-        codeActionProvider: { codeActionKinds: CODE_ACTION_KINDS, resolveProvider: false },
+        codeActionProvider: { codeActionKinds: CODE_ACTION_KINDS, resolveProvider: true },
+        codeLensProvider: { resolveProvider: false },
       },
       serverInfo: { name: 'safe-migrations', version },
     };
@@ -125,12 +131,31 @@ export function startServer(connection: Connection): RunningServer {
     const doc = documents.get(params.textDocument.uri);
     if (!doc || !linter) return null;
     const actions = quickFixes(params, doc.version);
+    if (params.context.diagnostics.some((d) => typeof d.code === 'string' && PLANNED_RULES.has(d.code))) {
+      // The rewrite is made from the history's index, which must hold this version's text.
+      const snapshot = await linter.current(doc.uri);
+      if (snapshot && snapshot.version === doc.version) actions.push(...plans.codeActions(params, doc));
+    }
     if (params.context.only) {
       const snapshot = await linter.current(doc.uri);
       const all = snapshot && snapshot.version === doc.version ? fixAll(params, snapshot.diagnostics) : undefined;
       if (all) actions.push(all);
     }
     return actions;
+  });
+
+  connection.onCodeActionResolve((action) => plans.resolve(action));
+
+  connection.onCodeLens(async ({ textDocument }) => {
+    const doc = documents.get(textDocument.uri);
+    const snapshot = doc && linter && (await linter.current(doc.uri));
+    if (!doc || !snapshot || snapshot.version !== doc.version) return null;
+    return plans.codeLenses(doc);
+  });
+
+  connection.onRequest(PREVIEW_PLAN_METHOD, async (params: PreviewPlanParams) => {
+    await linter?.current(params.uri);
+    return plans.preview(params);
   });
 
   connection.onRequest(LIST_RULES_METHOD, () => listRules(docs));

@@ -59,4 +59,37 @@ describe('quick fixes', () => {
       await vscode.workspace.fs.delete(vscode.Uri.joinPath(workspaceRoot(), 'scratch'), { recursive: true, useTrash: false });
     }
   });
+
+  it('offers the safe multi-step rewrite and applies it as new files (CreateFile) plus an edit of the migration', async () => {
+    await closeAllEditors();
+    await openMigration(FILE);
+    const uri = migrationUri(FILE);
+    const [finding] = await waitForRule(uri, 'create-index-concurrently', 1);
+    const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ?? [];
+    const lens = lenses.find((l) => l.command?.title === 'Preview safe plan');
+    assert.ok(lens, `no Preview safe plan lens among: ${lenses.map((l) => l.command?.title).join(' | ')}`);
+    assert.equal(lens.command?.command, 'safeMigrations.previewPlan');
+    assert.equal(lens.range.start.line, finding.range.start.line);
+    assert.ok((await vscode.commands.getCommands(true)).includes('safeMigrations.previewPlan'));
+    // Resolve up to 10 actions: the rewrite's edit is made on codeAction/resolve.
+    const actions = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, finding.range, vscode.CodeActionKind.QuickFix.value, 10)) ?? [];
+    const plan = actions.find((a) => a.title === 'Rewrite as a safe multi-step migration…');
+    assert.ok(plan?.edit, `no resolved rewrite among: ${actions.map((a) => a.title).join(' | ')}`);
+    assert.notEqual(plan.isPreferred, true);
+    const created = vscode.Uri.joinPath(workspaceRoot(), 'migrations', 'V5__create_index_accounts_email_idx_concurrently.sql');
+    try {
+      assert.ok(await vscode.workspace.applyEdit(plan.edit));
+      const newFile = await vscode.workspace.openTextDocument(created);
+      assert.equal(newFile.getText(), 'CREATE INDEX CONCURRENTLY IF NOT EXISTS accounts_email_idx ON accounts (email);\n');
+      const conf = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(workspaceRoot(), 'migrations', 'V5__create_index_accounts_email_idx_concurrently.sql.conf'));
+      assert.match(conf.getText(), /executeInTransaction=false/);
+      await waitForRule(uri, 'create-index-concurrently', 0);
+    } finally {
+      // Reverts the edited migration and the new files' unsaved buffers.
+      await closeAllEditors();
+      for (const name of ['V5__create_index_accounts_email_idx_concurrently.sql', 'V5__create_index_accounts_email_idx_concurrently.sql.conf']) {
+        await vscode.workspace.fs.delete(vscode.Uri.joinPath(workspaceRoot(), 'migrations', name), { useTrash: false }).then(undefined, () => undefined);
+      }
+    }
+  });
 });

@@ -4,7 +4,7 @@
  * Exit codes: 0 nothing to fix or every change written, 1 changes shown but not written, 2 usage,
  * configuration or file errors.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -19,6 +19,7 @@ import {
   type Finding,
   type ProjectConfig,
   type ResolvedConfig,
+  type RewritePlan,
 } from '../../engine/index';
 import { fixUntilStable, type FixSelection } from '../../engine/fixes/apply-fixes';
 import { findConfigFile, loadConfigFile, type LoadedConfig } from '../../node/config-file';
@@ -26,19 +27,24 @@ import { describeFsError, InputError, resolveInput, type InputFile } from '../..
 import { FolderMigrationSource } from '../../node/migration-source';
 import { MAX_MIGRATION_BYTES } from '../../node/read-migration';
 import { unifiedDiff } from '../unified-diff';
+import { applyPlan, firstPlan, PlannedFolder } from '../plan-files';
 
 export const USAGE = `Usage: safe-migrations fix [options] <file-or-folder>...
 
 Applies the fixes of the findings to migration files. By default prints the changes as a unified diff
 and changes nothing; --write applies them. Only autofixes are applied (changes that keep what the
 migration does to the data, such as CREATE INDEX CONCURRENTLY or NOT VALID); --suggestions also applies
-each finding's first suggestion that edits the file itself. Suggestions that span several files (new
-migrations) are not applied yet. A folder is one migration history: its files are fixed against the
-schema the migrations before them build.
+each finding's first suggestion that edits the file itself, and, for a file of a migration history,
+the safe multi-step rewrites: the risky statement moves to new migrations named and marked the way the
+history's framework expects (e.g. Flyway's V<n>__name.sql with a .sql.conf for executeInTransaction),
+with the deploys that must happen between them listed on stderr. New files are shown as diffs from
+/dev/null. A folder is one migration history: its files are fixed against the schema the migrations
+before them build.
 
 Options:
       --write             write the fixed files instead of printing the diff
-      --suggestions       also apply single-file suggestions (review them: they may change behaviour)
+      --suggestions       also apply suggestions and multi-step rewrites (review them: they may
+                          change behaviour, and rewrites add migration files)
       --pg-version <N>    target PostgreSQL version, e.g. 16 or 14.2 (default 16)
   -c, --config <file>     configuration file (default: the nearest safe-migrations.config.json)
   -h, --help              show this help
@@ -86,9 +92,10 @@ export async function run(args: string[]): Promise<number> {
   }
   let pending = false;
   let broken = false;
+  const planned = new Map<string, PlannedFolder>();
   for (const target of targets) {
     try {
-      const outcome = fixFile(target, parsed);
+      const outcome = fixFile(target, parsed, planned);
       if (outcome === 'changed') pending = !parsed.write || pending;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
@@ -101,7 +108,7 @@ export async function run(args: string[]): Promise<number> {
   return pending ? 1 : 0;
 }
 
-function fixFile(target: FixTarget, args: FixArgs): 'changed' | 'unchanged' {
+function fixFile(target: FixTarget, args: FixArgs, planned: Map<string, PlannedFolder>): 'changed' | 'unchanged' {
   const { file, config } = target;
   const bytes = readFileSync(file.path);
   if (bytes.length > MAX_MIGRATION_BYTES) {
@@ -119,22 +126,102 @@ function fixFile(target: FixTarget, args: FixArgs): 'changed' | 'unchanged' {
   const bom = decoded.charCodeAt(0) === 0xfeff ? '\ufeff' : '';
   const original = decoded.slice(bom.length);
   const lintText = target.history ? historyLinter(target.history, file.path, config) : (text: string) => lint(text, { config }).findings;
+  const rewrite = args.selection.suggestions && target.history ? planRewrites(target.history, file.path, original, target.config, planned) : undefined;
   let text: string;
   try {
-    ({ text } = fixUntilStable(original, lintText, args.selection, MAX_PASSES));
+    ({ text } = fixUntilStable(rewrite?.text ?? original, lintText, args.selection, MAX_PASSES));
   } catch (error) {
     if (!(error instanceof SectionsError)) throw error;
     process.stderr.write(`safe-migrations: ${file.display}: holds several sections of its history (up and down), not fixed\n`);
     return 'unchanged';
   }
-  if (text === original) return 'unchanged';
+  if (text === original && !rewrite) return 'unchanged';
+  const others = rewrite ? otherFiles(rewrite.folder, rewrite.path) : [];
   if (args.write) {
-    writeFileSync(file.path, bom + text);
+    // New migrations first: a failure to create one leaves the original statement where it was.
+    for (const other of others) {
+      mkdirSync(dirname(other.absolute), { recursive: true });
+      writeFileSync(other.absolute, other.text, other.created ? { flag: 'wx' } : undefined);
+      process.stdout.write(`${other.created ? 'created' : 'fixed'} ${other.display}\n`);
+    }
+    if (text !== original) writeFileSync(file.path, bom + text);
     process.stdout.write(`fixed ${file.display}\n`);
   } else {
-    process.stdout.write(unifiedDiff(file.display, original, text));
+    if (text !== original) process.stdout.write(unifiedDiff(file.display, original, text));
+    for (const other of others) {
+      const diff = unifiedDiff(other.display, other.created ? '' : (other.before ?? ''), other.text);
+      // git apply creates a file from a diff against /dev/null.
+      process.stdout.write(other.created ? diff.replace(/^--- .*\n/, '--- /dev/null\n') : diff);
+    }
   }
   return 'changed';
+}
+
+interface PlannedRewrite {
+  folder: PlannedFolder;
+  /** The file's path relative to the history folder. */
+  path: string;
+  /** The file's text after the plans' edits. */
+  text: string;
+}
+
+/**
+ * Applies the multi-step rewrites of the file's findings, one at a time (each plan is made against
+ * the history the previous one left), and says on stderr what each one means for deploys.
+ */
+function planRewrites(folder: string, absolute: string, original: string, config: ResolvedConfig, planned: Map<string, PlannedFolder>): PlannedRewrite | undefined {
+  let overlay = planned.get(folder);
+  if (!overlay) {
+    overlay = new PlannedFolder(folder);
+    planned.set(folder, overlay);
+  }
+  const path = relative(folder, absolute).split(sep).join('/');
+  // The history reads the file through its own decoder; plans are only safe on the same text.
+  if (overlay.read(path) !== original) return undefined;
+  const now = new Date();
+  let applied = 0;
+  for (let pass = 0; pass < MAX_PASSES; pass++) {
+    const plan = firstPlan(overlay, path, config, now);
+    if (!plan) break;
+    applyPlan(overlay, path, plan);
+    applied++;
+    process.stderr.write(describePlan(plan, folder));
+  }
+  if (applied === 0) return undefined;
+  return { folder: overlay, path, text: overlay.read(path) ?? original };
+}
+
+function describePlan(plan: RewritePlan, folder: string): string {
+  const shown = (path: string) => relative(process.cwd(), join(folder, path)).split(sep).join('/');
+  const lines = [`safe-migrations: ${plan.rule}: ${plan.title}`];
+  plan.phases.forEach((phase, i) => {
+    if (phase.deployBefore) lines.push(`  deploy first: ${phase.deployBefore}`);
+    lines.push(`  ${i + 1}. ${phase.name} (${shown(phase.path)}): ${phase.summary} Lock: ${phase.lock}`);
+  });
+  for (const note of plan.notes) lines.push(`  note: ${note}`);
+  return `${lines.join('\n')}\n`;
+}
+
+interface OtherFile {
+  absolute: string;
+  display: string;
+  text: string;
+  created: boolean;
+  before?: string;
+}
+
+/** Files the plans created or changed besides the one being fixed (written once, then forgotten). */
+function otherFiles(overlay: PlannedFolder, current: string): OtherFile[] {
+  const out: OtherFile[] = [];
+  const disk = new PlannedFolder(overlay.folder);
+  for (const [path, text] of overlay.changed) {
+    if (path === current || overlay.emitted.has(path)) continue;
+    overlay.emitted.add(path);
+    const absolute = join(overlay.folder, path);
+    const created = overlay.created.has(path);
+    out.push({ absolute, display: relative(process.cwd(), absolute).split(sep).join('/'), text, created, before: created ? undefined : disk.read(path) });
+  }
+  return out;
 }
 
 /**

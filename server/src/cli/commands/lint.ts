@@ -23,6 +23,7 @@ import { describeFsError, InputError, resolveInput, type MigrationInput } from '
 import { GitBaseError } from '../../node/git-base';
 import { lintFile, type FileResult } from '../../node/lint-files';
 import { lintHistoryFolder, type HistoryFolderLint } from '../../node/lint-history-folder';
+import { baselineWasmForShortRuns } from '../../node/v8-tuning';
 import { isFormatName, REPORTERS, type FormatName } from '../reporters/index';
 import { version } from '../../../../package.json';
 
@@ -79,6 +80,7 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   }
   // Start compiling the parser's WebAssembly now: it compiles off the main thread while files are read.
+  baselineWasmForShortRuns();
   const parserReady = loadPostgresParser();
   parserReady.catch(() => undefined);
 

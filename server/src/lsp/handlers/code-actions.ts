@@ -12,6 +12,7 @@ import {
   type CodeActionParams,
   type Diagnostic,
   type Position,
+  type Range,
   type TextEdit,
 } from 'vscode-languageserver/node';
 import { DIAGNOSTIC_SOURCE, type FixData } from './diagnostics';
@@ -48,6 +49,7 @@ export function fixAll(params: CodeActionParams, diagnostics: Diagnostic[]): Cod
   const edits: TextEdit[] = [];
   const fixed: Diagnostic[] = [];
   const seen = new Set<string>();
+  const taken: FixedSpan[] = [];
   for (const diagnostic of diagnostics) {
     const fix = ourFixData(diagnostic)?.fixes.find((f) => f.kind === 'autofix');
     if (!fix) continue;
@@ -61,10 +63,11 @@ export function fixAll(params: CodeActionParams, diagnostics: Diagnostic[]): Cod
     // Two findings on the same text (CONCURRENTLY and IF NOT EXISTS for one CREATE INDEX) may offer
     // fixes that are right alone but clash together: the second waits for the next fix-all, as the
     // CLI's fix does between passes.
-    if (fixed.some((other) => overlaps({ range: other.range, newText: '' }, { range: diagnostic.range, newText: '' }))) continue;
+    if (taken.some((other) => clashes(other, { range: diagnostic.range, edits: fix.edits }))) continue;
     seen.add(key);
     edits.push(...fix.edits);
     fixed.push(diagnostic);
+    taken.push({ range: diagnostic.range, edits: fix.edits });
   }
   if (edits.length === 0) return undefined;
   return {
@@ -73,6 +76,22 @@ export function fixAll(params: CodeActionParams, diagnostics: Diagnostic[]): Cod
     diagnostics: fixed,
     edit: { changes: { [params.textDocument.uri]: edits } },
   };
+}
+
+interface FixedSpan {
+  range: Range;
+  edits: TextEdit[];
+}
+
+/**
+ * Both findings flag the same text and both fixes edit inside it (CONCURRENTLY and IF NOT EXISTS for
+ * one CREATE INDEX). An insertion before the flagged text (SET lock_timeout at the top) never clashes.
+ */
+function clashes(a: FixedSpan, b: FixedSpan): boolean {
+  if (!overlaps({ range: a.range, newText: '' }, { range: b.range, newText: '' })) return false;
+  const span: Range = { start: before(a.range.start, b.range.start) ? a.range.start : b.range.start, end: before(a.range.end, b.range.end) ? b.range.end : a.range.end };
+  const inside = (edit: TextEdit) => before(span.start, edit.range.start) && !before(span.end, edit.range.end);
+  return a.edits.some(inside) && b.edits.some(inside);
 }
 
 function wants(params: CodeActionParams, kind: string): boolean {

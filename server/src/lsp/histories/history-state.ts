@@ -11,6 +11,7 @@ import {
   parseFile,
   unhandledNote,
   type Finding,
+  type History,
   type MigrationLint,
   type MigrationSource,
   type ParsedFile,
@@ -31,6 +32,18 @@ export interface HistoryFileLint {
   affected: string[];
 }
 
+export interface PlanInputs {
+  history: History;
+  /** The history's files with the editor buffers laid over them. */
+  source: MigrationSource;
+  /** The up migration(s) of the file with their findings (several for Liquibase changesets). */
+  migrations: MigrationLint[];
+  /** The configuration the history is linted with. */
+  config?: ResolvedConfig;
+  /** The schema before the file, when the file is one migration. */
+  schema?: SchemaModel;
+}
+
 export class HistoryState {
   readonly source: FolderMigrationSource;
   readonly cache = new ParseCache(CACHE_CAPACITY);
@@ -40,6 +53,7 @@ export class HistoryState {
   private readonly overlay: MigrationSource;
   private index: HistoryIndex | undefined;
   private configKey: string | undefined;
+  private config: ResolvedConfig | undefined;
 
   constructor(
     readonly root: string,
@@ -67,6 +81,7 @@ export class HistoryState {
     }
     this.index = new HistoryIndex(history, this.overlay, config, { cache: this.cache, applied });
     this.configKey = JSON.stringify(config);
+    this.config = config;
     return history.migrations.length;
   }
 
@@ -111,6 +126,14 @@ export class HistoryState {
   /** A fresh copy of the schema before the migration at `path` (undefined when it is none of the history's). */
   schemaBefore(path: string): SchemaModel | undefined {
     return this.index?.schemaBefore(path);
+  }
+
+  /** What a rewrite plan for the file at `path` needs: the history, its migrations' lints and the buffered source. */
+  planInputs(path: string): PlanInputs | undefined {
+    if (!this.index) return undefined;
+    const migrations = this.index.results().filter((m) => m.migration.path === path);
+    if (migrations.length === 0) return undefined;
+    return { history: this.index.getHistory(), source: this.overlay, migrations, config: this.config, schema: migrations.length === 1 ? this.index.schemaBefore(path) : undefined };
   }
 
   /** The version of the migration at `path`, for the objects a hovered file changes. */

@@ -13,7 +13,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CONFIG_FILE_NAME, resolveConfig, type ResolvedConfig, type SchemaModel } from '../../engine/index';
 import { discoverHistories, isInside, type DiscoveryLimits } from './discovery';
-import { HistoryState, type HistoryFileLint } from './history-state';
+import { HistoryState, type HistoryFileLint, type PlanInputs } from './history-state';
 
 export interface IndexingProgress {
   begin(title: string, percentage?: number, message?: string): void;
@@ -96,6 +96,13 @@ export class WorkspaceHistories {
     const hit = this.locate(uri);
     const schema = hit?.state.schemaBefore(hit.path);
     return hit && schema ? { schema, root: hit.state.root, path: hit.path, version: hit.state.versionOf(hit.path) } : undefined;
+  }
+
+  /** What a rewrite plan for the file at `uri` needs, with the history's root; undefined outside indexed histories. */
+  planInputs(uri: string): (PlanInputs & { root: string; path: string }) | undefined {
+    const hit = this.locate(uri);
+    const inputs = hit?.state.planInputs(hit.path);
+    return hit && inputs ? { ...inputs, root: hit.state.root, path: hit.path } : undefined;
   }
 
   /** workspace/didChangeWatchedFiles: migrations added, removed or changed on disk, configuration files changed. */
