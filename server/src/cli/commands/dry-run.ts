@@ -19,6 +19,7 @@ import {
   type DryRunEngine,
   type DryRunReport,
 } from '../../db/dry-run';
+import { UsageError } from '../usage';
 
 export const USAGE = `Usage: safe-migrations dry-run [options] <file>...
 
@@ -42,7 +43,6 @@ Exit codes: 0 every file ran to the end, 1 a file was refused, failed or cancell
 connection error.
 `;
 
-class UsageError extends Error {}
 
 interface DryRunArgs {
   engine: DryRunEngine;

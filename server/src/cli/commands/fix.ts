@@ -22,12 +22,13 @@ import {
   type RewritePlan,
 } from '../../engine/index';
 import { fixUntilStable, type FixSelection } from '../../engine/fixes/apply-fixes';
-import { findConfigFile, loadConfigFile, type LoadedConfig } from '../../node/config-file';
+import { findConfigFile, type LoadedConfig } from '../../node/config-file';
 import { describeFsError, InputError, resolveInput, type InputFile } from '../../node/inputs';
 import { FolderMigrationSource } from '../../node/migration-source';
 import { MAX_MIGRATION_BYTES } from '../../node/read-migration';
 import { unifiedDiff } from '../unified-diff';
 import { applyPlan, firstPlan, PlannedFolder } from '../plan-files';
+import { configLoader, UsageError } from '../usage';
 
 export const USAGE = `Usage: safe-migrations fix [options] <file-or-folder>...
 
@@ -56,7 +57,6 @@ Exit codes: 0 nothing to fix or all changes written, 1 changes shown but not wri
 /** Fix, re-lint, fix again: enough for fixes that only become possible after another was applied. */
 const MAX_PASSES = 10;
 
-class UsageError extends Error {}
 
 /** A file the history lints in sections: its fixes' offsets do not point into the file's own text. */
 class SectionsError extends Error {}
@@ -285,20 +285,7 @@ function parseFixArgs(args: string[]): FixArgs | 'help' {
 
 /** Every file once, with the configuration that applies to it (--config, else the nearest file; flags win). */
 function collectTargets(args: FixArgs): FixTarget[] {
-  const loaded = new Map<string, LoadedConfig>();
-  const load = (path: string): LoadedConfig => {
-    let config = loaded.get(path);
-    if (!config) {
-      try {
-        config = loadConfigFile(path);
-      } catch (error) {
-        if (error instanceof ConfigError) throw error;
-        throw new UsageError(`cannot read configuration ${path}: ${describeFsError(error)}`);
-      }
-      loaded.set(path, config);
-    }
-    return config;
-  };
+  const load = configLoader();
   const explicit = args.configPath === undefined ? undefined : load(args.configPath);
   const targets: FixTarget[] = [];
   const seen = new Set<string>();

@@ -18,7 +18,7 @@ import {
   type Severity,
   UnknownFrameworkError,
 } from '../../engine/index';
-import { findConfigFile, loadConfigFile, type LoadedConfig } from '../../node/config-file';
+import { findConfigFile, type LoadedConfig } from '../../node/config-file';
 import { describeFsError, InputError, resolveInput, type MigrationInput } from '../../node/inputs';
 import { GitBaseError } from '../../node/git-base';
 import { lintFile, type FileResult } from '../../node/lint-files';
@@ -26,6 +26,7 @@ import { lintHistoryFolder, type HistoryFolderLint } from '../../node/lint-histo
 import { baselineWasmForShortRuns } from '../../node/v8-tuning';
 import { isFormatName, REPORTERS, type FormatName } from '../reporters/index';
 import { version } from '../../../../package.json';
+import { configLoader, UsageError } from '../usage';
 
 export const USAGE = `Usage: safe-migrations lint [options] <file-or-folder>...
 
@@ -50,8 +51,6 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it, 2 usa
 
 const SEVERITIES = ['error', 'warning', 'info', 'hint'];
 
-/** A mistake in the command line or the configuration: one line on stderr, exit code 2. */
-class UsageError extends Error {}
 
 interface Target {
   input: MigrationInput;
@@ -226,20 +225,7 @@ function parseLintArgs(args: string[]): LintArgs | 'help' {
 
 /** Each input with the configuration that applies to it: --config, else the nearest file; flags win. */
 function collectTargets(args: LintArgs): Target[] {
-  const loaded = new Map<string, LoadedConfig>();
-  const load = (path: string): LoadedConfig => {
-    let config = loaded.get(path);
-    if (!config) {
-      try {
-        config = loadConfigFile(path);
-      } catch (error) {
-        if (error instanceof ConfigError) throw error;
-        throw new UsageError(`cannot read configuration ${path}: ${describeFsError(error)}`);
-      }
-      loaded.set(path, config);
-    }
-    return config;
-  };
+  const load = configLoader();
   const nearest = (start: string): LoadedConfig | undefined => {
     const path = findConfigFile(start);
     return path ? load(path) : undefined;
