@@ -6,10 +6,9 @@
  * - plain: numbered or timestamped `.sql` files, run statement by statement (psql-style) unless the
  *   configuration says the runner wraps them.
  */
-import { splitStatements } from '../../dialects/postgres/split';
 import type { FrameworkId, History, MigrationSource, TransactionMode } from '../types';
 import { splitVersionedName } from '../version';
-import { addMigration, basename, dirname, readOrReport, wholeFile, type Layout } from './layout';
+import { addMigration, basename, dirname, isSingleStatement, readOrReport, wholeFile, type Layout } from './layout';
 
 const UP_DOWN = /\.(up|down)\.sql$/;
 const SUPABASE = /(^|\/)supabase\/migrations\/[^/]+\.sql$/;
@@ -54,7 +53,7 @@ function fileLayout(
  * runs outside any transaction block (so CREATE INDEX CONCURRENTLY works there).
  */
 function transactionOf(text: string, mode: TransactionMode, reason: string): { transaction: TransactionMode; transactionReason: string } {
-  if (mode !== 'implicit' || splitStatements(text).chunks.filter((c) => c.kind === 'sql').length > 1) return { transaction: mode, transactionReason: reason };
+  if (mode !== 'implicit' || !isSingleStatement(text)) return { transaction: mode, transactionReason: reason };
   return { transaction: 'none', transactionReason: 'a single statement sent as one query runs outside a transaction block' };
 }
 

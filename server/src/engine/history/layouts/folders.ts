@@ -5,10 +5,9 @@
  * - Prisma: `<timestamp>_<name>/migration.sql`; Prisma runs a multi-statement file in a transaction
  *   and a single-statement file without one (so CREATE INDEX CONCURRENTLY can stand alone).
  */
-import { splitStatements } from '../../dialects/postgres/split';
 import type { History, MigrationSource } from '../types';
 import { splitVersionedName } from '../version';
-import { addMigration, basename, dirname, readOrReport, wholeFile, type Layout } from './layout';
+import { addMigration, basename, dirname, isSingleStatement, readOrReport, wholeFile, type Layout } from './layout';
 
 const folderName = (path: string) => splitVersionedName(basename(dirname(path)));
 
@@ -48,7 +47,7 @@ export const prisma: Layout = {
       if (!/(^|\/)migration\.sql$/.test(path) || !named) continue;
       const text = readOrReport(source, path, history);
       if (text === undefined) continue;
-      const single = splitStatements(text).chunks.filter((c) => c.kind === 'sql').length <= 1;
+      const single = isSingleStatement(text);
       addMigration(history, {
         path,
         version: named.version,

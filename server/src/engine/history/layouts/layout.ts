@@ -1,4 +1,5 @@
 /** What each framework's reader provides to the history loader. */
+import { splitStatements } from '../../dialects/postgres/split';
 import type { FrameworkId, History, Migration, MigrationSource } from '../types';
 
 export interface Layout {
@@ -27,4 +28,12 @@ export function readOrReport(source: MigrationSource, path: string, history: His
   const text = source.read(path);
   if (text === undefined) history.problems.push({ path, message: 'could not be read' });
   return text;
+}
+
+/**
+ * Whether a file holds at most one SQL statement. Runners that send a file as one query run a lone
+ * statement outside any transaction block (so CREATE INDEX CONCURRENTLY works there).
+ */
+export function isSingleStatement(text: string): boolean {
+  return splitStatements(text).chunks.filter((c) => c.kind === 'sql').length <= 1;
 }
