@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', '.tools/', '.vscode-test/', 'test-results/'] },
+  { ignores: ['dist/', 'out/', 'node_modules/', '.tools/', '.vscode-test/', 'test-results/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
