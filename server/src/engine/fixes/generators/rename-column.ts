@@ -11,9 +11,8 @@ import { relationKey, relationLabel } from '../../dialects/postgres/ast';
 import { describeLock } from '../../locks/modes';
 import type { Generator } from '../generator';
 import { schemaBefore } from '../schema-at';
+import { BATCH_SIZE, batchedUpdateSql, divergenceCheckSql, dropSyncTriggerSql, syncTriggerSql } from '../recipes/expand-contract';
 import { generatedName, quoteIdent, relationSql, removeStatement, siblingSql } from '../sql';
-
-const BATCH_SIZE = 1000;
 
 export const renameColumn: Generator = {
   rule: 'rename-column',
@@ -32,72 +31,23 @@ export const renameColumn: Generator = {
     const rel = relationSql(rename.relation);
     const oldCol = quoteIdent(rename.subname);
     const newCol = quoteIdent(rename.newname);
-    const id = quoteIdent(pkColumn.name);
     const syncName = generatedName(rename.relation.relname, 'sync', rename.newname);
     const fn = siblingSql(rename.relation, syncName);
     const trigger = quoteIdent(syncName);
 
-    const expand = [
-      `ALTER TABLE ${rel} ADD COLUMN ${newCol} ${column.type};`,
-      '',
-      `-- Keeps ${rename.subname} and ${rename.newname} equal whichever one the application writes.`,
-      `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$`,
-      'BEGIN',
-      '  -- Writes made by other triggers are left alone: they are not the application writing one side.',
-      '  IF pg_trigger_depth() > 1 THEN',
-      '    RETURN NEW;',
-      '  END IF;',
-      "  IF TG_OP = 'INSERT' THEN",
-      `    IF NEW.${newCol} IS NULL THEN`,
-      `      NEW.${newCol} := NEW.${oldCol};`,
-      `    ELSIF NEW.${oldCol} IS NULL THEN`,
-      `      NEW.${oldCol} := NEW.${newCol};`,
-      '    END IF;',
-      `  ELSIF NEW.${newCol} IS DISTINCT FROM OLD.${newCol} THEN`,
-      `    NEW.${oldCol} := NEW.${newCol};`,
-      `  ELSIF NEW.${oldCol} IS DISTINCT FROM OLD.${oldCol} THEN`,
-      `    NEW.${newCol} := NEW.${oldCol};`,
-      '  END IF;',
-      '  RETURN NEW;',
-      'END;',
-      '$$;',
-      '',
-      `CREATE TRIGGER ${trigger} BEFORE INSERT OR UPDATE ON ${rel}`,
-      `  FOR EACH ROW EXECUTE FUNCTION ${fn}();`,
-    ].join('\n');
-
-    const backfill = [
-      `-- Copies ${rename.subname} into ${rename.newname} ${BATCH_SIZE} rows at a time in ${pkColumn.name} order, committing each batch.`,
-      '-- Safe to run again: rows that already match are skipped.',
-      'DO $$',
-      'DECLARE',
-      `  last_id ${pkColumn.type};`,
-      `  batch_end ${pkColumn.type};`,
-      'BEGIN',
-      '  LOOP',
-      `    SELECT max(${id}) INTO batch_end`,
-      `      FROM (SELECT ${id} FROM ${rel} WHERE last_id IS NULL OR ${id} > last_id ORDER BY ${id} LIMIT ${BATCH_SIZE}) AS batch;`,
-      '    EXIT WHEN batch_end IS NULL;',
-      `    UPDATE ${rel} SET ${newCol} = ${oldCol}`,
-      `      WHERE (last_id IS NULL OR ${id} > last_id) AND ${id} <= batch_end AND ${newCol} IS DISTINCT FROM ${oldCol};`,
-      '    last_id := batch_end;',
-      '    COMMIT;',
-      '  END LOOP;',
-      'END;',
-      '$$;',
-    ].join('\n');
-
+    const sync = { rel, fn, trigger, oldCol: rename.subname, newCol: rename.newname };
+    const expand = `ALTER TABLE ${rel} ADD COLUMN ${newCol} ${column.type};\n\n${syncTriggerSql(sync)}`;
+    const backfill = batchedUpdateSql({
+      rel,
+      pk: pkColumn.name,
+      pkType: pkColumn.type,
+      set: `${newCol} = ${oldCol}`,
+      pending: `${newCol} IS DISTINCT FROM ${oldCol}`,
+      what: `Copies ${rename.subname} into ${rename.newname}`,
+    });
     const contract = [
-      '-- The trigger is the only thing keeping the two columns equal: make sure they are before it goes.',
-      'DO $$',
-      'BEGIN',
-      `  IF EXISTS (SELECT 1 FROM ${rel} WHERE ${newCol} IS DISTINCT FROM ${oldCol}) THEN`,
-      `    RAISE EXCEPTION '${label.replace(/'/g, "''")}.${rename.newname.replace(/'/g, "''")} differs from ${rename.subname.replace(/'/g, "''")} in some rows: run the backfill again before contracting';`,
-      '  END IF;',
-      'END;',
-      '$$;',
-      `DROP TRIGGER ${trigger} ON ${rel};`,
-      `DROP FUNCTION ${fn}();`,
+      divergenceCheckSql(rel, `${newCol} IS DISTINCT FROM ${oldCol}`, `${label}.${rename.newname} differs from ${rename.subname} in some rows: run the backfill again before contracting`),
+      dropSyncTriggerSql(sync),
       `ALTER TABLE ${rel} DROP COLUMN ${oldCol};`,
     ].join('\n');
 
@@ -109,7 +59,7 @@ export const renameColumn: Generator = {
         {
           name: `add ${rename.relation.relname} ${rename.newname}`,
           up: expand,
-          down: `DROP TRIGGER IF EXISTS ${trigger} ON ${rel};\nDROP FUNCTION IF EXISTS ${fn}();\nALTER TABLE ${rel} DROP COLUMN IF EXISTS ${newCol};`,
+          down: `${dropSyncTriggerSql(sync, true)}\nALTER TABLE ${rel} DROP COLUMN IF EXISTS ${newCol};`,
           nonTransactional: false,
         },
         { name: `backfill ${rename.relation.relname} ${rename.newname}`, up: backfill, nonTransactional: true },
