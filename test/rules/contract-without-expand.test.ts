@@ -11,6 +11,16 @@ const ADD_AND_SYNC = [
   'CREATE TRIGGER users_sync_name BEFORE INSERT OR UPDATE ON users FOR EACH ROW EXECUTE FUNCTION users_sync_name();',
 ].join('\n');
 const BACKFILL = 'UPDATE users SET full_name = fullname WHERE full_name IS NULL;';
+/** A trigger that copies whichever side the application wrote into the other. */
+const TWO_WAY_SYNC = [
+  'ALTER TABLE users ADD COLUMN full_name text;',
+  'CREATE FUNCTION users_sync_name() RETURNS trigger LANGUAGE plpgsql AS $$',
+  'BEGIN',
+  '  IF NEW.full_name IS DISTINCT FROM OLD.full_name THEN NEW.fullname := NEW.full_name; ELSE NEW.full_name := NEW.fullname; END IF;',
+  '  RETURN NEW;',
+  'END $$;',
+  'CREATE TRIGGER users_sync_name BEFORE INSERT OR UPDATE ON users FOR EACH ROW EXECUTE FUNCTION users_sync_name();',
+].join('\n');
 
 ruleTester('contract-without-expand', {
   valid: [
@@ -23,6 +33,11 @@ ruleTester('contract-without-expand', {
       name: 'a swap after a complete expand',
       history: [USERS, ADD_AND_SYNC, BACKFILL],
       sql: 'DROP TRIGGER users_sync_name ON users;\nALTER TABLE users DROP COLUMN fullname;\nALTER TABLE users RENAME COLUMN full_name TO fullname;',
+    },
+    {
+      name: 'a two-way trigger dropped with the original column it also filled',
+      history: [USERS, TWO_WAY_SYNC, BACKFILL],
+      sql: 'DROP TRIGGER users_sync_name ON users;\nDROP FUNCTION users_sync_name();\nALTER TABLE users DROP COLUMN fullname;',
     },
     { name: 'a column nothing replaces is only dropped', history: [USERS], sql: 'ALTER TABLE users DROP COLUMN fullname;' },
     { name: 'without a history nothing is known to be a contract', sql: 'ALTER TABLE users DROP COLUMN fullname;\nALTER TABLE users RENAME COLUMN full_name TO fullname;' },
@@ -68,6 +83,12 @@ ruleTester('contract-without-expand', {
           messageIncludes: ['contracts users.fullname into full_name', 'installed a trigger that keeps full_name in sync with fullname'],
         },
       ],
+    },
+    {
+      name: 'a two-way trigger dropped while the original stays: the original was never backfilled from the replacement',
+      history: [USERS, TWO_WAY_SYNC, BACKFILL],
+      sql: 'DROP TRIGGER users_sync_name ON users;',
+      errors: [{ messageId: 'syncDroppedUnbackfilled', line: 1, column: 1, messageIncludes: ['trigger users_sync_name', 'users.fullname'] }],
     },
     {
       name: 'the sync trigger is dropped although its column was never backfilled',

@@ -7,6 +7,13 @@ ruleTester('missing-down-migration', {
     { name: 'Flyway without undo migrations at all', files: { 'V1__a.sql': 'SELECT 1;' }, path: 'V2__b.sql', sql: 'SELECT 2;' },
     { name: 'Prisma has no downs', files: { 'prisma/migrations/migration_lock.toml': 'provider = "postgresql"' }, path: 'prisma/migrations/20240101000000_init/migration.sql', sql: 'CREATE TABLE a (id int);\nCREATE TABLE b (id int);' },
     { name: 'without a history nothing is known', sql: 'CREATE TABLE users (id bigint);' },
+    {
+      name: 'a down that says there is nothing to undo',
+      files: { '1_fill.down.sql': '-- Nothing to undo: the backfill only filled a column that the previous down drops.\n' },
+      path: '1_fill.up.sql',
+      sql: "UPDATE users SET plan = 'free' WHERE plan IS NULL;",
+    },
+    { name: 'dbmate down section saying it is a no-op', files: {}, path: '20240101000000_fill.sql', sql: "-- migrate:up\nUPDATE users SET plan = 'free';\n-- migrate:down\n-- no-op: nothing to revert\n" },
   ],
   invalid: [
     {

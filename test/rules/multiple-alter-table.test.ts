@@ -4,6 +4,10 @@ ruleTester('multiple-alter-table', {
   valid: [
     'ALTER TABLE users ADD COLUMN a int, ADD COLUMN b int;',
     'ALTER TABLE users ADD COLUMN a int;\nALTER TABLE orders ADD COLUMN b int;',
+    {
+      name: 'the CHECK that proved NOT NULL is dropped apart (merged, PostgreSQL would scan)',
+      sql: 'ALTER TABLE users VALIDATE CONSTRAINT users_email_not_null;\nALTER TABLE users ALTER COLUMN email SET NOT NULL;\nALTER TABLE users DROP CONSTRAINT users_email_not_null;',
+    },
     { name: 'a table created in the file', sql: 'CREATE TABLE t (id int);\nALTER TABLE t ADD COLUMN a int;\nALTER TABLE t ADD COLUMN b int;' },
     { name: 'VALIDATE is kept apart on purpose', sql: 'ALTER TABLE users ADD CONSTRAINT c CHECK (a > 0) NOT VALID;\nALTER TABLE users VALIDATE CONSTRAINT c;' },
     {

@@ -78,12 +78,15 @@ describe('create-index-concurrently rewrite plan', () => {
     await assert.rejects(replay(files), /cannot run inside a transaction block/);
   });
 
-  it('an unnamed index gets CONCURRENTLY without IF NOT EXISTS and no down', () => {
+  it('an unnamed index is given the name PostgreSQL would choose, so IF NOT EXISTS and the down can use it', () => {
     const files = historyFiles('dbmate', SETUP, 'CREATE INDEX ON users (email);\n');
     const { plan } = planForHistory(files, 'create-index-concurrently');
     assert.ok(plan);
-    assert.match(plan.newFiles[0].content, /^-- migrate:up transaction:false\nCREATE INDEX CONCURRENTLY ON users \(email\);\n\n-- migrate:down transaction:false\n$/);
-    assert.equal(plan.newFiles[0].path, 'db/migrations/20250304050607_create_index_on_users_concurrently.sql');
+    assert.equal(
+      plan.newFiles[0].content,
+      '-- migrate:up transaction:false\nCREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx ON users (email);\n\n-- migrate:down transaction:false\nDROP INDEX CONCURRENTLY IF EXISTS users_email_idx;\n',
+    );
+    assert.equal(plan.newFiles[0].path, 'db/migrations/20250304050607_create_index_users_email_idx_concurrently.sql');
     // The index was the migration's only statement: the plan says the file is now empty.
     assert.match(plan.notes.join('\n'), /db\/migrations\/20240102000000_change\.sql has no statements left/);
   });

@@ -27,7 +27,7 @@ describe('set-not-null rewrite plan', () => {
         assert.deepEqual(plan.newFiles.map((f) => [f.path, f.nonTransactional]), [[up, false]]);
         assert.ok(plan.newFiles[0].content.includes(body), plan.newFiles[0].content);
       } else {
-        assert.ok(plan.edits.map((e) => e.newText).join('').includes(`--changeset ana:2-set-users-email-not-null\n${body}--rollback ALTER TABLE users ALTER COLUMN email DROP NOT NULL;`));
+        assert.ok(plan.edits.map((e) => e.newText).join('').includes(`--changeset ana:2-set-users-email-not-null\nSET lock_timeout = '2s';\n${body}--rollback ALTER TABLE users ALTER COLUMN email DROP NOT NULL;`));
       }
       const downs = [...plan.downFiles.map((f) => f.content), ...plan.newFiles.map((f) => f.content)].join('\n');
       if (framework !== 'prisma' && framework !== 'supabase' && framework !== 'atlas' && framework !== 'plain' && framework !== 'liquibase') {

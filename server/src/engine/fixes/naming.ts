@@ -79,6 +79,9 @@ export function nextVersions(history: History, now: Date, count: number): string
 }
 
 const withSemicolonEnd = (sql: string) => `${sql.trimEnd()}\n`;
+
+/** The down of a step that adds nothing an earlier step's down does not remove (a backfill, a VALIDATE). */
+const NOTHING_TO_UNDO = '-- Nothing to undo: this step adds nothing that the previous steps\' downs do not remove.';
 const prefixOf = (dir: string) => (dir ? `${dir}/` : '');
 
 /** Lays out the steps as the framework wants them, after the current migration and the newest one. */
@@ -94,7 +97,7 @@ export function layOutSteps(ctx: PlanContext, steps: MigrationStep[]): LaidOutSt
     const version = versions[i];
     const slug = slugify(step.name);
     const up = withSemicolonEnd(step.up);
-    const down = step.down === undefined ? undefined : withSemicolonEnd(step.down);
+    const down = withSemicolonEnd(step.down ?? NOTHING_TO_UNDO);
     const file = (path: string, content: string, markerFiles?: NewMigrationFile['markerFiles']): NewMigrationFile => ({
       path,
       content,
@@ -105,7 +108,7 @@ export function layOutSteps(ctx: PlanContext, steps: MigrationStep[]): LaidOutSt
       case 'flyway': {
         const path = `${prefixOf(dir)}V${version}__${slug}.sql`;
         out.newFiles.push(file(path, up, step.nonTransactional ? [{ path: `${path}.conf`, content: 'executeInTransaction=false\n' }] : undefined));
-        if (down !== undefined && hasDowns) {
+        if (hasDowns) {
           const undo = `${prefixOf(dir)}U${version}__${slug}.sql`;
           out.downFiles.push(file(undo, down, step.nonTransactional ? [{ path: `${undo}.conf`, content: 'executeInTransaction=false\n' }] : undefined));
         }
@@ -117,21 +120,21 @@ export function layOutSteps(ctx: PlanContext, steps: MigrationStep[]): LaidOutSt
         const head = step.nonTransactional ? '-- migrate:up transaction:false' : '-- migrate:up';
         // dbmate reads the marker per section: the down needs its own.
         const downHead = step.nonTransactional ? '-- migrate:down transaction:false' : '-- migrate:down';
-        out.newFiles.push(file(path, `${head}\n${up}\n${downHead}\n${down ?? ''}`));
+        out.newFiles.push(file(path, `${head}\n${up}\n${downHead}\n${down}`));
         out.paths.push(path);
         break;
       }
       case 'goose': {
         const path = `${prefixOf(dir)}${version}_${slug}.sql`;
         const head = step.nonTransactional ? '-- +goose NO TRANSACTION\n-- +goose Up' : '-- +goose Up';
-        out.newFiles.push(file(path, `${head}\n${gooseStatements(up)}\n-- +goose Down\n${down === undefined ? '' : gooseStatements(down)}`));
+        out.newFiles.push(file(path, `${head}\n${gooseStatements(up)}\n-- +goose Down\n${gooseStatements(down)}`));
         out.paths.push(path);
         break;
       }
       case 'golang-migrate': {
         const path = `${prefixOf(dir)}${version}_${slug}.up.sql`;
         out.newFiles.push(file(path, up));
-        out.downFiles.push(file(`${prefixOf(dir)}${version}_${slug}.down.sql`, down ?? '-- nothing to undo\n'));
+        out.downFiles.push(file(`${prefixOf(dir)}${version}_${slug}.down.sql`, down));
         out.paths.push(path);
         if (step.nonTransactional) {
           out.notes.push(
@@ -147,7 +150,7 @@ export function layOutSteps(ctx: PlanContext, steps: MigrationStep[]): LaidOutSt
         const folder = `${prefixOf(parent)}${version}_${slug}`;
         if (framework === 'diesel') {
           out.newFiles.push(file(`${folder}/up.sql`, up, step.nonTransactional ? [{ path: `${folder}/metadata.toml`, content: 'run_in_transaction = false\n' }] : undefined));
-          out.downFiles.push(file(`${folder}/down.sql`, down ?? '-- nothing to undo\n'));
+          out.downFiles.push(file(`${folder}/down.sql`, down));
           out.paths.push(`${folder}/up.sql`);
         } else {
           out.newFiles.push(file(`${folder}/migration.sql`, up));
@@ -242,7 +245,7 @@ function sqitchChanges(ctx: PlanContext, steps: MigrationStep[], out: LaidOutSte
     out.newFiles.push({ path: `${prefixOf(root)}deploy/${change}.sql`, content: `-- Deploy ${change}\n\n${wrap(step.up)}`, nonTransactional: step.nonTransactional });
     out.downFiles.push({
       path: `${prefixOf(root)}revert/${change}.sql`,
-      content: `-- Revert ${change}\n\n${step.down === undefined ? '-- nothing to undo\n' : wrap(step.down)}`,
+      content: `-- Revert ${change}\n\n${step.down === undefined ? withSemicolonEnd(NOTHING_TO_UNDO) : wrap(step.down)}`,
       nonTransactional: step.nonTransactional,
     });
     out.downFiles.push({ path: `${prefixOf(root)}verify/${change}.sql`, content: `-- Verify ${change}\n\nSELECT 1;\n`, nonTransactional: false });

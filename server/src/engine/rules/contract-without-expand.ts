@@ -64,6 +64,8 @@ export default defineRule({
     const constraints: (Site & { what: string; table: string; tableKey: string; column: string; trigger: string })[] = [];
     const backfilledHere = new Set<string>();
     const reportedDrops = new Set<Statement>();
+    /** Columns a dropped sync trigger filled and nothing backfilled: reported at the end, unless the column goes too. */
+    const unfilled: { stmt: Statement; trigger: string; tableKey: string; column: string }[] = [];
     /**
      * Sync triggers from earlier migrations that this migration dropped before the statement at hand
      * (the contract drops the trigger first): `table.column` targets and `table>table` copies.
@@ -137,7 +139,7 @@ export default defineRule({
           const sync = syncTriggers(ctx.schema, tableKey).find((s) => s.trigger.name === name);
           for (const column of sync?.targets ?? []) {
             if (ctx.schema.table(tableKey)?.columns.get(column)?.backfill) continue;
-            ctx.report({ stmt, messageId: 'syncDroppedUnbackfilled', data: { trigger: `trigger ${name}`, table: tableLabel(tableKey), column } });
+            unfilled.push({ stmt, trigger: name, tableKey, column });
           }
         }
       },
@@ -148,6 +150,11 @@ export default defineRule({
         }
       },
       end() {
+        for (const u of unfilled) {
+          // A two-way trigger also filled the original: dropping the original with it leaves nothing empty.
+          if (drops.some((d) => d.tableKey === u.tableKey && d.column === u.column)) continue;
+          ctx.report({ stmt: u.stmt, messageId: 'syncDroppedUnbackfilled', data: { trigger: `trigger ${u.trigger}`, table: tableLabel(u.tableKey), column: u.column } });
+        }
         for (const swap of swaps) {
           // DROP old + RENAME new TO old, or RENAME old TO x + RENAME new TO old.
           const original = swap.to;

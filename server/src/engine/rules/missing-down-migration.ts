@@ -3,7 +3,9 @@
  * goose, diesel, sqitch; Flyway when the project uses undo migrations at all). Rolling back past it
  * then fails, or does nothing while the framework records the version as undone.
  */
-import type { FrameworkId } from '../history/types';
+import { sectionText } from '../history/section-text';
+import type { FrameworkId, Migration } from '../history/types';
+import type { HistoryView } from '../history/view';
 import { defineRule } from './define';
 import { FRAMEWORK_NAMES } from './helpers/history-rules';
 
@@ -18,6 +20,22 @@ const DOWN_NAME: Partial<Record<FrameworkId, string>> = {
   flyway: 'an undo migration (U…__)',
 };
 
+/** The comment that says a down was left empty on purpose. */
+const DELIBERATELY_EMPTY = /^--.*\b(nothing to (undo|revert|roll ?back)|intentionally empty|no-op)\b/i;
+
+/**
+ * A down with no statements whose comment says there is nothing to undo (`-- Nothing to undo: the
+ * backfill only filled a column the previous down drops`) is empty on purpose, unlike the empty file
+ * or the placeholder comment a framework's scaffold creates.
+ */
+function saysNothingToUndo(history: HistoryView, down: Migration): boolean {
+  const text = history.text(down.path);
+  if (text === undefined) return false;
+  return sectionText(text, down)
+    .split('\n')
+    .some((line) => DELIBERATELY_EMPTY.test(line.trim()));
+}
+
 export default defineRule({
   id: 'missing-down-migration',
   meta: {
@@ -29,7 +47,7 @@ export default defineRule({
       empty:
         'The down migration of version {{version}} ({{path}}) has no statements: rolling back past it changes nothing, yet {{framework}} records the version as undone.',
     },
-    help: 'Write the down migration that undoes this one, or state explicitly that it cannot be undone (a down that raises an error).',
+    help: 'Write the down migration that undoes this one, say so in a comment when there is nothing to undo (`-- Nothing to undo: …`), or state that it cannot be undone (a down that raises an error).',
     fix: 'none',
     needsHistory: true,
   },
@@ -46,7 +64,7 @@ export default defineRule({
           ctx.report({ messageId: 'missing', data });
           return;
         }
-        if (history.statements(down).length === 0) ctx.report({ messageId: 'empty', data: { ...data, path: down.path } });
+        if (history.statements(down).length === 0 && !saysNothingToUndo(history, down)) ctx.report({ messageId: 'empty', data: { ...data, path: down.path } });
       },
     };
   },

@@ -6,7 +6,8 @@
  * Not reported: ALTERs in different transactions of the file (kept apart on purpose), ALTERs with a
  * statement on the same table between them (a backfill between ADD COLUMN and SET NOT NULL cannot be
  * merged away), and subcommands that must stand alone (ATTACH/DETACH PARTITION) or are split on
- * purpose (VALIDATE CONSTRAINT after ADD … NOT VALID).
+ * purpose (VALIDATE CONSTRAINT after ADD … NOT VALID, DROP CONSTRAINT of the CHECK after the SET NOT NULL it
+ * proved).
  */
 import type { AlterTableCmd, AlterTableStmt } from '@pgsql/types';
 import { relationKey, relationLabel } from '../dialects/postgres/ast';
@@ -20,6 +21,16 @@ import { aLock } from './helpers/lock-phrases';
 import { locksOfStatement } from './helpers/relation-locks';
 
 const STANDS_ALONE = new Set(['AT_AttachPartition', 'AT_DetachPartition', 'AT_DetachPartitionFinalize', 'AT_ValidateConstraint']);
+
+const subtypes = (alter: AlterTableStmt) => (alter.cmds ?? []).map((c) => (c as { AlterTableCmd?: AlterTableCmd }).AlterTableCmd?.subtype);
+
+/**
+ * SET NOT NULL and then DROP CONSTRAINT of the CHECK that proved it stay apart: in one statement
+ * PostgreSQL drops the CHECK first and then scans the whole table to prove NOT NULL itself.
+ */
+function dropsAfterNotNull(previous: AlterTableStmt | undefined, alter: AlterTableStmt): boolean {
+  return previous !== undefined && subtypes(previous).includes('AT_SetNotNull') && subtypes(alter).includes('AT_DropConstraint');
+}
 
 function mergeable(alter: AlterTableStmt): boolean {
   if (alter.objtype !== 'OBJECT_TABLE') return false;
@@ -72,17 +83,22 @@ export default defineRule({
   check(ctx) {
     /** The first mergeable ALTER TABLE per table since the last transaction boundary or other use of the table. */
     const first = new Map<string, Statement>();
+    /** The ALTER TABLE right before, per table, for pairs that must stay apart. */
+    const previous = new Map<string, AlterTableStmt>();
     return {
       any(stmt) {
         if (stmt.kind === 'TransactionStmt') {
           first.clear();
+          previous.clear();
           return;
         }
         const alter = stmt.as('AlterTableStmt');
         const key = alter ? relationKey(alter.relation) : undefined;
         if (alter && key && mergeable(alter) && !ctx.isNewTable(key)) {
           const earlier = first.get(key);
-          if (!earlier) {
+          const apart = dropsAfterNotNull(previous.get(key), alter);
+          previous.set(key, alter);
+          if (!earlier || apart) {
             first.set(key, stmt);
             return;
           }
@@ -97,7 +113,10 @@ export default defineRule({
           return;
         }
         // Any other statement on the table sits between the ALTERs and keeps them apart.
-        for (const lock of locksOfStatement(ctx, stmt)) first.delete(lock.key);
+        for (const lock of locksOfStatement(ctx, stmt)) {
+          first.delete(lock.key);
+          previous.delete(lock.key);
+        }
       },
     };
   },

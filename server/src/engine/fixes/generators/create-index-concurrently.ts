@@ -3,10 +3,11 @@
  * a transaction. IF NOT EXISTS makes a re-run after a failed build harmless once the invalid index is
  * dropped; the statement leaves the current migration.
  */
+import type { IndexElem } from '@pgsql/types';
 import { relationLabel } from '../../dialects/postgres/ast';
 import { describeLock } from '../../locks/modes';
 import type { Generator } from '../generator';
-import { removeStatement, siblingSql } from '../sql';
+import { generatedName, quoteIdent, removeStatement, siblingSql } from '../sql';
 
 export const createIndexConcurrently: Generator = {
   rule: 'create-index-concurrently',
@@ -17,19 +18,22 @@ export const createIndexConcurrently: Generator = {
     const indexWord = tokens.findIndex((t) => t.name === 'INDEX');
     if (indexWord < 0) return null;
     const at = tokens[indexWord].end;
-    // IF NOT EXISTS needs a name; an unnamed index gets PostgreSQL's generated one and no guard.
-    const insert = ` CONCURRENTLY${index.idxname && !index.if_not_exists ? ' IF NOT EXISTS' : ''}`;
+    // An unnamed index on plain columns gets the name PostgreSQL would give it, so that IF NOT EXISTS
+    // and the down can name it; an expression index keeps PostgreSQL's choice.
+    const columns = (index.indexParams ?? []).map((p) => (p as { IndexElem?: IndexElem }).IndexElem?.name);
+    const given = index.idxname ?? (index.relation?.relname && columns.length && columns.every(Boolean) ? generatedName(index.relation.relname, ...(columns as string[]), 'idx') : undefined);
+    const insert = ` CONCURRENTLY${given && !index.if_not_exists ? ' IF NOT EXISTS' : ''}${given && !index.idxname ? ` ${quoteIdent(given)}` : ''}`;
     const sql = `${text.slice(stmt.range.start, at)}${insert}${text.slice(at, stmt.range.end)};`;
     const table = relationLabel(index.relation);
-    const name = index.idxname ? `${index.idxname}` : `index on ${table}`;
+    const name = given ?? `index on ${table}`;
     return {
       title: `Build ${name} concurrently in a migration of its own, outside a transaction`,
       edits: [removeStatement(text, stmt)],
       steps: [
         {
-          name: index.idxname ? `create index ${index.idxname} concurrently` : `create index on ${index.relation?.relname ?? 'table'} concurrently`,
+          name: given ? `create index ${given} concurrently` : `create index on ${index.relation?.relname ?? 'table'} concurrently`,
           up: sql,
-          ...(index.idxname ? { down: `DROP INDEX CONCURRENTLY IF EXISTS ${siblingSql(index.relation, index.idxname)};` } : {}),
+          down: given ? `DROP INDEX CONCURRENTLY IF EXISTS ${siblingSql(index.relation, given)};` : '-- Drop the index this step built: it has no name here, so PostgreSQL chose one (see \\d of the table).',
           nonTransactional: true,
         },
       ],

@@ -11,7 +11,7 @@ import { relationKey, relationLabel } from '../../dialects/postgres/ast';
 import { describeLock } from '../../locks/modes';
 import type { Generator } from '../generator';
 import { schemaBefore } from '../schema-at';
-import { BATCH_SIZE, batchedUpdateSql, divergenceCheckSql, dropSyncTriggerSql, syncTriggerSql } from '../recipes/expand-contract';
+import { BATCH_SIZE, batchedUpdateSql, divergenceCheckSql, dropOriginalColumnSql, dropSyncTriggerSql, syncTriggerSql } from '../recipes/expand-contract';
 import { generatedName, quoteIdent, relationSql, removeStatement, siblingSql } from '../sql';
 
 export const renameColumn: Generator = {
@@ -48,7 +48,7 @@ export const renameColumn: Generator = {
     const contract = [
       divergenceCheckSql(rel, `${newCol} IS DISTINCT FROM ${oldCol}`, `${label}.${rename.newname} differs from ${rename.subname} in some rows: run the backfill again before contracting`),
       dropSyncTriggerSql(sync),
-      `ALTER TABLE ${rel} DROP COLUMN ${oldCol};`,
+      dropOriginalColumnSql(rel, rename.subname, rename.newname),
     ].join('\n');
 
     const brief = `${describeLock('AccessExclusiveLock', label)}, for a moment (no rewrite)`;

@@ -125,3 +125,12 @@ export function divergenceCheckSql(rel: string, differs: string, message: string
     '$$;',
   ].join('\n');
 }
+
+/**
+ * The contract's DROP COLUMN. drop-column's warning (the application must have stopped using the
+ * column) is what the plan's deploy step guarantees, so the directive records that instead of leaving
+ * a warning the plan already answers.
+ */
+export function dropOriginalColumnSql(rel: string, column: string, replacement: string): string {
+  return `-- safe-migrations-ignore drop-column: the release deployed before this migration uses ${replacement} only\nALTER TABLE ${rel} DROP COLUMN ${quoteIdent(column)};`;
+}
