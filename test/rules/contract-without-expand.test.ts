@@ -39,6 +39,28 @@ ruleTester('contract-without-expand', {
       history: [USERS, TWO_WAY_SYNC, BACKFILL],
       sql: 'DROP TRIGGER users_sync_name ON users;\nDROP FUNCTION users_sync_name();\nALTER TABLE users DROP COLUMN fullname;',
     },
+    {
+      name: 'a two-way trigger dropped with the original renamed out of the way',
+      history: [USERS, TWO_WAY_SYNC, BACKFILL],
+      sql: 'DROP TRIGGER users_sync_name ON users;\nDROP FUNCTION users_sync_name();\nALTER TABLE users RENAME COLUMN fullname TO fullname_old;',
+    },
+    {
+      name: 'a replacement computed from several columns by an earlier trigger and backfill',
+      history: [
+        'CREATE TABLE users (id bigint PRIMARY KEY, first text, last text);',
+        [
+          'ALTER TABLE users ADD COLUMN full_name text;',
+          'CREATE FUNCTION users_fill_name() RETURNS trigger LANGUAGE plpgsql AS $$',
+          'BEGIN',
+          "  NEW.full_name := NEW.first || ' ' || NEW.last;",
+          '  RETURN NEW;',
+          'END $$;',
+          'CREATE TRIGGER users_fill_name BEFORE INSERT OR UPDATE ON users FOR EACH ROW EXECUTE FUNCTION users_fill_name();',
+        ].join('\n'),
+        "UPDATE users SET full_name = first || ' ' || last;",
+      ],
+      sql: 'DROP TRIGGER users_fill_name ON users;\nDROP FUNCTION users_fill_name();\nALTER TABLE users DROP COLUMN first, DROP COLUMN last;',
+    },
     { name: 'a column nothing replaces is only dropped', history: [USERS], sql: 'ALTER TABLE users DROP COLUMN fullname;' },
     { name: 'without a history nothing is known to be a contract', sql: 'ALTER TABLE users DROP COLUMN fullname;\nALTER TABLE users RENAME COLUMN full_name TO fullname;' },
     { name: 'SET NOT NULL after the backfill ran in an earlier migration', history: [USERS, ADD_AND_SYNC, BACKFILL], sql: 'ALTER TABLE users ALTER COLUMN full_name SET NOT NULL;' },

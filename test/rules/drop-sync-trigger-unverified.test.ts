@@ -22,6 +22,11 @@ const CHECK = [
 
 ruleTester('drop-sync-trigger-unverified', {
   valid: [
+    {
+      name: 'a divergence check on a table with a non-ASCII name',
+      history: [EXPAND.replace(/\busers\b(?!_)/g, '"Bénéfices"')],
+      sql: `${CHECK.replace(/\busers\b(?!_)/g, '"Bénéfices"')}\nDROP TRIGGER users_sync_name ON "Bénéfices";`,
+    },
     { name: 'a divergence check in a DO block before the drop', history: [EXPAND], sql: `${CHECK}\nDROP TRIGGER users_sync_name ON users;` },
     { name: 'a counting query before the drop', history: [EXPAND], sql: 'SELECT count(*) FROM users WHERE full_name IS DISTINCT FROM fullname;\nDROP TRIGGER users_sync_name ON users;' },
     {

@@ -130,22 +130,45 @@ function checkOutput(c: InvalidCase, ruleId: string, expected: string): void {
   assert.equal(applyRuleAutofixes({ ...c, sql: output }, ruleId).output, output, 'fixing the output again must change nothing');
 }
 
-const title = (c: ValidCase): string => c.name ?? (c.sql.length > 70 ? `${c.sql.slice(0, 67).replace(/\s+/g, ' ')}…` : c.sql.replace(/\s+/g, ' '));
+/** A case's name in test titles: its own, else its SQL on one line. */
+export const caseTitle = (c: ValidCase): string => c.name ?? (c.sql.length > 70 ? `${c.sql.slice(0, 67).replace(/\s+/g, ' ')}…` : c.sql.replace(/\s+/g, ' '));
+
+/** The cases one ruleTester call was given, recorded instead of tested in collection mode. */
+export interface CollectedCases {
+  ruleId: string;
+  valid: (string | ValidCase)[];
+  invalid: InvalidCase[];
+}
+
+const collected: CollectedCases[] | undefined = process.env.SAFE_MIGRATIONS_COLLECT_RULE_CASES === '1' ? [] : undefined;
+
+/**
+ * Collection mode (SAFE_MIGRATIONS_COLLECT_RULE_CASES=1): importing a rule test file records its cases
+ * here instead of registering tests, so that other suites can replay the same fixtures elsewhere (e.g.
+ * through the language server) without copying them. Undefined outside collection mode.
+ */
+export function collectedRuleCases(): readonly CollectedCases[] | undefined {
+  return collected;
+}
 
 export function ruleTester(ruleId: string, cases: { valid: (string | ValidCase)[]; invalid: InvalidCase[] }): void {
+  if (collected) {
+    collected.push({ ruleId, ...cases });
+    return;
+  }
   describe(`rule ${ruleId}`, () => {
     before(() => loadPostgresParser());
     it('is registered', () => assert.ok(RULES_BY_ID.has(ruleId), `${ruleId} is not in the rule registry`));
     for (const raw of cases.valid) {
       const c = typeof raw === 'string' ? { sql: raw } : raw;
-      it(`valid: ${title(c)}`, () => {
+      it(`valid: ${caseTitle(c)}`, () => {
         const found = lintForTest(c).filter((f) => f.rule === ruleId);
         assert.deepEqual(found.map((f) => `${f.line}:${f.column} ${f.message}`), [], 'expected no finding');
         assert.equal(lintForTest(c).filter((f) => f.rule === 'syntax-error').length, 0, 'valid SQL must parse');
       });
     }
     for (const c of cases.invalid) {
-      it(`invalid: ${title(c)}`, () => {
+      it(`invalid: ${caseTitle(c)}`, () => {
         const found = lintForTest(c).filter((f) => f.rule === ruleId);
         assert.equal(found.length, c.errors.length, `expected ${c.errors.length} finding(s), got: ${found.map((f) => `${f.line}:${f.column} ${f.message}`).join(' | ') || 'none'}`);
         c.errors.forEach((expected, i) => {

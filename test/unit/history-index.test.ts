@@ -108,6 +108,23 @@ describe('history linting', () => {
     assert.deepEqual(rule(), ['beforeBackfill']);
   });
 
+  it('an index a later migration builds answers an earlier foreign key, and editing it away brings the finding back', () => {
+    const files: Record<string, string> = {
+      '001_tables.sql': 'CREATE TABLE orgs (id bigint PRIMARY KEY);\nCREATE TABLE users (id bigint PRIMARY KEY, org_id bigint);',
+      '002_fk.sql': 'ALTER TABLE users ADD CONSTRAINT users_org_fk FOREIGN KEY (org_id) REFERENCES orgs (id) NOT VALID;',
+      '003_index.sql': 'CREATE INDEX CONCURRENTLY IF NOT EXISTS users_org_id_idx ON users (org_id);',
+    };
+    const index = new HistoryIndex(loadHistory(sourceOf(files), 'plain'), sourceOf(files), config);
+    const rule = () => index.result('002_fk.sql')!.findings.filter((f) => f.rule === 'fk-missing-index').length;
+    assert.equal(rule(), 0);
+    files['003_index.sql'] = 'CREATE INDEX CONCURRENTLY IF NOT EXISTS users_id_org_idx ON users (id, org_id);';
+    assert.ok(index.update('003_index.sql', files['003_index.sql']).includes('002_fk.sql'));
+    assert.equal(rule(), 1, 'an index that does not lead with org_id does not count');
+    files['003_index.sql'] = 'CREATE INDEX CONCURRENTLY IF NOT EXISTS users_org_id_idx ON users (org_id, id);';
+    assert.ok(index.update('003_index.sql', files['003_index.sql']).includes('002_fk.sql'));
+    assert.equal(rule(), 0);
+  });
+
   it('an edit that moves a section, a new file and a changed .conf are read as the framework lays them out', () => {
     const files: Record<string, string> = {
       '20240101000000_users.sql': '-- migrate:up\nCREATE TABLE users (id bigint, email text);\n-- migrate:down\nDROP TABLE users;\n',

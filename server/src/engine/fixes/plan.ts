@@ -5,16 +5,57 @@
 import { parseFile } from '../dialects/postgres/statement';
 import { sectionText } from '../history/section-text';
 import type { Finding, TextEdit } from '../types';
+import { addColumnInlineConstraint } from './generators/add-column-inline-constraint';
+import { addColumnNotNullNoDefault } from './generators/add-column-not-null-no-default';
+import { addColumnSerial } from './generators/add-column-serial';
+import { addColumnStoredGenerated } from './generators/add-column-stored-generated';
+import { addColumnVolatileDefault } from './generators/add-column-volatile-default';
+import { addPrimaryKey } from './generators/add-primary-key';
 import { addUniqueConstraint } from './generators/add-unique-constraint';
+import { alterColumnType } from './generators/alter-column-type';
+import { attachPartition } from './generators/attach-partition';
+import { concurrentlyInTransaction } from './generators/concurrently-in-transaction';
 import { constraintNotValid } from './generators/constraint-not-valid';
 import { createIndexConcurrently } from './generators/create-index-concurrently';
+import { enumAddValue } from './generators/enum-add-value';
+import { expandAndContractSameMigration } from './generators/expand-and-contract-same-migration';
+import { fkMissingIndex } from './generators/fk-missing-index';
+import { mixedDdlDml } from './generators/mixed-ddl-dml';
+import { partitionedIndex } from './generators/partitioned-index';
 import { renameColumn } from './generators/rename-column';
+import { renameTable } from './generators/rename-table';
 import { setNotNull } from './generators/set-not-null';
+import { unbatchedBackfill } from './generators/unbatched-backfill';
+import { validateSameTransaction } from './generators/validate-same-transaction';
 import type { Generator } from './generator';
 import { layOutSteps } from './naming';
+import { withLockTimeout } from './step-lock-timeout';
 import type { PlanContext, RewritePlan } from './types';
 
-export const GENERATORS: readonly Generator[] = [createIndexConcurrently, constraintNotValid, setNotNull, addUniqueConstraint, renameColumn];
+export const GENERATORS: readonly Generator[] = [
+  createIndexConcurrently,
+  constraintNotValid,
+  setNotNull,
+  addUniqueConstraint,
+  renameColumn,
+  attachPartition,
+  partitionedIndex,
+  renameTable,
+  addColumnVolatileDefault,
+  addPrimaryKey,
+  addColumnInlineConstraint,
+  fkMissingIndex,
+  alterColumnType,
+  addColumnSerial,
+  addColumnStoredGenerated,
+  addColumnNotNullNoDefault,
+  expandAndContractSameMigration,
+  unbatchedBackfill,
+  mixedDdlDml,
+  validateSameTransaction,
+  concurrentlyInTransaction,
+  enumAddValue,
+];
 
 /** Rule ids that have a multi-step rewrite. */
 export const PLANNED_RULES: ReadonlySet<string> = new Set(GENERATORS.map((g) => g.rule));
@@ -36,7 +77,9 @@ export function planFor(finding: Finding, ctx: PlanContext): RewritePlan | null 
   if (!stmt?.node) return null;
   const draft = generator.draft({ finding, stmt, text, statements, ctx });
   if (!draft) return null;
-  const laidOut = layOutSteps(ctx, draft.steps);
+  // A plain history whose runner wraps every file (assumeInTransaction) has no way to run a step outside one.
+  if (ctx.history.framework === 'plain' && ctx.config?.assumeInTransaction && draft.steps.some((s) => s.nonTransactional)) return null;
+  const laidOut = layOutSteps(ctx, draft.steps.map((step) => withLockTimeout(step, ctx.history.framework, ctx.config)));
   const emptied = leftEmpty(text, draft.edits) ? [`${ctx.migration.path} has no statements left: delete it unless it has been applied already.`] : [];
   return {
     title: draft.title,

@@ -18,7 +18,7 @@ import { COPY_DATA, parseFile, SYNTAX_ERROR, type ParseCache, type ParsedFile } 
 import { lint, type LintResult } from '../lint';
 import { SchemaModel } from '../schema/model';
 import { affectedNames, describeObject, mergeDivergence, symmetricDifference, type Effect } from './divergence';
-import { mentionedNames, relatedKeys, updatedColumns } from './mentions';
+import { indexedColumns, mentionedNames, relatedKeys, updatedColumns } from './mentions';
 import { sectionText } from './section-text';
 import { reloadFile } from './reload';
 import type { History, Migration, MigrationSource } from './types';
@@ -49,13 +49,17 @@ interface Entry {
   unhandled: Map<string, number>;
   /** Every name the migration's statements mention (unqualified), computed once per text. */
   names?: Set<string>;
-  /** `table\0column` pairs its UPDATEs set. */
-  backfills?: Set<string>;
-  /** `table\0column` pairs its rules asked `laterBackfill` about. */
+  /** What later-looking rules of earlier migrations may ask about: the columns its UPDATEs set, the indexes it creates. */
+  facts?: Set<string>;
+  /** The questions its rules asked about later migrations (`laterBackfill`, `laterIndex`). */
   asked: Set<string>;
 }
 
-const key2 = (table: string, column: string) => `${table}\u0000${column}`;
+/** Facts and questions: a backfill is asked about exactly; an index by its table (any of its column lists answers). */
+const backfillFact = (table: string, column: string) => `backfill\u0000${table}\u0000${column}`;
+const indexQuestion = (table: string) => `index\u0000${table}`;
+const indexFact = (table: string, columns: readonly string[]) => `${indexQuestion(table)}\u0000${columns.join(',')}`;
+const answers = (question: string, fact: string) => fact === question || fact.startsWith(`${question}\u0000`);
 
 export class HistoryIndex {
   private entries: Entry[] = [];
@@ -190,17 +194,16 @@ export class HistoryIndex {
 
   private relintFrom(k: number): string[] {
     const entry = this.entries[k];
-    const before = { effects: entry.effects, backfills: entry.backfills };
+    const before = { effects: entry.effects, facts: entry.facts };
     entry.text = this.text(entry.migration.path);
-    entry.parsed = entry.names = entry.backfills = undefined;
+    entry.parsed = entry.names = entry.facts = undefined;
     const model = this.modelBefore(k);
     this.lintEntry(k, model);
     const relinted = [entry.migration.path];
-    // Earlier migrations that asked about backfills this one no longer (or now) does.
-    const backfillsNow = this.backfills(k);
-    const flipped = symmetricDifference(before.backfills ?? new Set(), backfillsNow);
-    if (flipped.size) {
-      const askers = this.entries.slice(0, k).flatMap((e, i) => ([...e.asked].some((q) => flipped.has(q)) ? [i] : []));
+    // Earlier migrations that asked about backfills or indexes this one no longer (or now) has.
+    const flipped = [...symmetricDifference(before.facts ?? new Set(), this.facts(k))];
+    if (flipped.length) {
+      const askers = this.entries.slice(0, k).flatMap((e, i) => ([...e.asked].some((q) => flipped.some((f) => answers(q, f))) ? [i] : []));
       relinted.push(...this.relintOnly(askers));
     }
     const diverged = new Map<string, Effect>();
@@ -307,10 +310,13 @@ export class HistoryIndex {
     return false;
   }
 
-  private backfills(i: number): Set<string> {
+  private facts(i: number): Set<string> {
     const entry = this.entries[i];
-    entry.backfills ??= new Set(updatedColumns(this.parsed(entry)?.statements ?? []).map((u) => key2(u.table, u.column)));
-    return entry.backfills;
+    if (!entry.facts) {
+      const statements = this.parsed(entry)?.statements ?? [];
+      entry.facts = new Set([...updatedColumns(statements).map((u) => backfillFact(u.table, u.column)), ...indexedColumns(statements).map((x) => indexFact(x.table, x.columns))]);
+    }
+    return entry.facts;
   }
 
   private view(i: number): HistoryView {
@@ -329,13 +335,32 @@ export class HistoryIndex {
         return text === undefined ? [] : parseFile(sectionText(text, migration), this.options.cache).statements;
       },
       laterBackfill: (table, column) => {
-        const question = key2(table, column);
+        const question = backfillFact(table, column);
         this.entries[i]?.asked.add(question);
-        for (let j = i + 1; j < this.entries.length; j++) if (this.backfills(j).has(question)) return this.entries[j].migration;
+        for (let j = i + 1; j < this.entries.length; j++) if (this.facts(j).has(question)) return this.entries[j].migration;
+        return undefined;
+      },
+      laterIndex: (table, leading) => {
+        const question = indexQuestion(table);
+        this.entries[i]?.asked.add(question);
+        for (let j = i + 1; j < this.entries.length; j++) {
+          for (const fact of this.facts(j)) {
+            if (!answers(question, fact)) continue;
+            const columns = fact.slice(question.length + 1).split(',');
+            if (leadsWith(columns, leading)) return this.entries[j].migration;
+          }
+        }
         return undefined;
       },
     };
   }
+}
+
+/** True when the index's first columns are exactly `leading`, in any order (what a foreign key lookup needs). */
+function leadsWith(columns: readonly string[], leading: readonly string[]): boolean {
+  if (columns.length < leading.length) return false;
+  const first = new Set(columns.slice(0, leading.length));
+  return leading.every((c) => first.has(c));
 }
 
 function sameMigration(a: Migration, b: Migration): boolean {

@@ -86,3 +86,18 @@ export function relatedKeys(model: SchemaModel, key: string): string[] {
   out.delete(key);
   return [...out];
 }
+
+/**
+ * Tables and the plain columns each CREATE INDEX lists, in order. Partial and expression indexes are
+ * left out: whether they serve a lookup depends on more than their columns.
+ */
+export function indexedColumns(statements: readonly Statement[]): { table: string; columns: string[] }[] {
+  const out: { table: string; columns: string[] }[] = [];
+  for (const stmt of statements) {
+    const index = stmt.as('IndexStmt');
+    if (!index?.relation || index.whereClause) continue;
+    const columns = (index.indexParams ?? []).map((p) => nodePayload<{ name?: string }>(p)?.name);
+    if (columns.length && columns.every((c): c is string => c !== undefined)) out.push({ table: relationKey(index.relation), columns });
+  }
+  return out;
+}

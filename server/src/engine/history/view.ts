@@ -35,4 +35,9 @@ export interface HistoryView {
    * linted again.
    */
   laterBackfill(table: string, column: string): Migration | undefined;
+  /**
+   * The first migration after the current one that creates an index on `table` whose first columns are
+   * `leading` (in any order), or undefined. Recorded like laterBackfill.
+   */
+  laterIndex(table: string, leading: readonly string[]): Migration | undefined;
 }

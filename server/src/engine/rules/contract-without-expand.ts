@@ -15,7 +15,7 @@ import type { TextRange } from '../types';
 import { defineRule, type RuleContext } from './define';
 import { alterCommands } from './helpers/alter-commands';
 import { droppedTriggers } from './helpers/dropped-triggers';
-import { expandSteps, missingStepsPhrase, replacementsOf, syncTriggers, triggerFilling } from './helpers/expand-contract';
+import { columnsComputedByEarlierTriggers, expandSteps, missingStepsPhrase, replacementsOf, syncTriggers, triggerFilling } from './helpers/expand-contract';
 import { tableLabel } from './helpers/index-owner';
 import { withoutDropBehavior } from './helpers/statement-tokens';
 
@@ -77,6 +77,7 @@ export default defineRule({
         for (const t of s.targets) syncedBefore.add(`${tableKey}.${t}`);
         for (const w of s.tables) syncedBefore.add(`${tableKey}>${w.table}`);
       }
+      for (const column of columnsComputedByEarlierTriggers(ctx.schema, tableKey, only)) syncedBefore.add(`${tableKey}.${column}`);
     };
     const steps = (tableKey: string, replacement: ColumnModel) => {
       const found = expandSteps(ctx.schema, tableKey, replacement);
@@ -151,8 +152,8 @@ export default defineRule({
       },
       end() {
         for (const u of unfilled) {
-          // A two-way trigger also filled the original: dropping the original with it leaves nothing empty.
-          if (drops.some((d) => d.tableKey === u.tableKey && d.column === u.column)) continue;
+          // A two-way trigger also filled the original: dropping or renaming the original away with it leaves nothing empty.
+          if (drops.some((d) => d.tableKey === u.tableKey && d.column === u.column) || swaps.some((w) => w.tableKey === u.tableKey && w.from === u.column)) continue;
           ctx.report({ stmt: u.stmt, messageId: 'syncDroppedUnbackfilled', data: { trigger: `trigger ${u.trigger}`, table: tableLabel(u.tableKey), column: u.column } });
         }
         for (const swap of swaps) {

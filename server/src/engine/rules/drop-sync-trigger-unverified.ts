@@ -41,7 +41,7 @@ export default defineRule({
     return {
       any(stmt) {
         if ((stmt.kind === 'SelectStmt' || stmt.kind === 'DoStmt') && DIVERGENCE_CHECK.test(stmt.text)) {
-          for (const m of stmt.text.matchAll(/[A-Za-z_][\w$]*/g)) checked.add(m[0].toLowerCase());
+          for (const m of stmt.text.matchAll(/[\p{L}_][\p{L}\p{N}_$]*/gu)) checked.add(m[0].toLowerCase());
         }
       },
       DropStmt(drop, stmt) {

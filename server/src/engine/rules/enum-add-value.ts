@@ -38,7 +38,7 @@ export default defineRule({
         "'{{value}}' was added to enum {{type}} earlier in this transaction and cannot be used until the transaction commits: this statement fails with \"unsafe use of new value\".",
     },
     help: 'Add the enum value in a migration of its own (on PostgreSQL before 12, one that runs outside a transaction), and use it only in later migrations.',
-    fix: 'none',
+    fix: 'suggestion',
   },
   check(ctx) {
     const added: AddedValue[] = [];

@@ -2,8 +2,9 @@
  * A foreign key needs an index on its referencing columns, or every DELETE (and key UPDATE) on the
  * referenced table scans the referencing table to find dependent rows, holding its locks while it
  * does. Indexes created later in the same file count, so the check runs at the end of the file, against
- * the model as the whole file leaves it. Only tables the model knows are checked: for an unknown table
- * the existing indexes are unknown.
+ * the model as the whole file leaves it; so does an index a later migration of the history builds (it
+ * must: CREATE INDEX CONCURRENTLY cannot share the transaction of the migration adding the key). Only
+ * tables the model knows are checked: for an unknown table the existing indexes are unknown.
  */
 import type { AlterTableCmd, ColumnDef, Constraint, RangeVar } from '@pgsql/types';
 import { relationKey, relationLabel, stringList } from '../dialects/postgres/ast';
@@ -81,7 +82,7 @@ export default defineRule({
         for (const fk of pending) {
           // The table as the whole file leaves it; a dropped table has nothing left to index.
           const table = ctx.schema.table(fk.tableKey);
-          if (!table || hasIndexLeadingWith(table, fk.columns)) continue;
+          if (!table || hasIndexLeadingWith(table, fk.columns) || ctx.history?.laterIndex(fk.tableKey, fk.columns)) continue;
           const data = { table: fk.table, columns: fk.columns.join(', '), parent: fk.parent };
           ctx.report({ stmt: fk.stmt, range: clauseRange(fk.stmt, fk.location), messageId: 'missingIndex', data });
         }

@@ -20,7 +20,8 @@ import { lockSiteRange } from './helpers/keyword-spans';
 import { aLock } from './helpers/lock-phrases';
 import { locksOfStatement } from './helpers/relation-locks';
 
-const STANDS_ALONE = new Set(['AT_AttachPartition', 'AT_DetachPartition', 'AT_DetachPartitionFinalize', 'AT_ValidateConstraint']);
+/** Subcommands that stay in an ALTER TABLE of their own (merging them is refused or defeats their purpose). */
+export const STANDS_ALONE: ReadonlySet<string> = new Set(['AT_AttachPartition', 'AT_DetachPartition', 'AT_DetachPartitionFinalize', 'AT_ValidateConstraint']);
 
 const subtypes = (alter: AlterTableStmt) => (alter.cmds ?? []).map((c) => (c as { AlterTableCmd?: AlterTableCmd }).AlterTableCmd?.subtype);
 

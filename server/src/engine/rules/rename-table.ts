@@ -4,7 +4,7 @@
  * keeps old code working: simple views are updatable, so it can still read and write through it.
  */
 import type { RangeVar, RenameStmt } from '@pgsql/types';
-import { relationKey, relationLabel } from '../dialects/postgres/ast';
+import { relationKey, relationLabel, walk } from '../dialects/postgres/ast';
 import type { Statement } from '../dialects/postgres/statement';
 import { describeLock } from '../locks/modes';
 import type { Fix } from '../types';
@@ -31,7 +31,7 @@ export default defineRule({
       RenameStmt(rename, stmt) {
         if (rename.renameType !== 'OBJECT_TABLE' || !rename.newname || !rename.relation) return;
         if (ctx.isNewTable(rename.relation)) return;
-        if (hasCompatibilityView(ctx.file.statements, stmt.index, rename.relation)) return;
+        if (hasCompatibilityView(ctx.file.statements, stmt.index, rename.relation, rename.newname)) return;
         const table = relationLabel(rename.relation);
         const newName = rename.relation.schemaname ? `${rename.relation.schemaname}.${rename.newname}` : rename.newname;
         ctx.report({
@@ -46,10 +46,26 @@ export default defineRule({
   },
 });
 
-/** A later statement of the file creates a view under the old name: old code keeps working. */
-function hasCompatibilityView(statements: Statement[], after: number, relation: RangeVar): boolean {
+/**
+ * A later statement of the file creates a view under the old name that reads the renamed table: old
+ * code keeps working through it. A view of something else under the old name would not.
+ */
+function hasCompatibilityView(statements: Statement[], after: number, relation: RangeVar, newName: string): boolean {
   const oldKey = relationKey(relation);
-  return statements.slice(after + 1).some((s) => relationKey(s.as('ViewStmt')?.view) === oldKey);
+  const newKey = relationKey({ ...relation, relname: newName });
+  return statements.slice(after + 1).some((s) => {
+    const view = s.as('ViewStmt');
+    return view !== undefined && relationKey(view.view) === oldKey && reads(view.query, newKey);
+  });
+}
+
+/** True when the query reads the relation (in its FROM list, a join or a subquery). */
+function reads(query: unknown, key: string): boolean {
+  let found = false;
+  walk(query, (kind, payload) => {
+    if (kind === 'RangeVar' && relationKey(payload as RangeVar) === key) found = true;
+  });
+  return found;
 }
 
 function compatibilityViewFix(text: string, stmt: Statement, rename: RenameStmt): Fix {

@@ -55,13 +55,15 @@ export class PlanActions {
     for (const diagnostic of planned) {
       const target = { uri: doc.uri, version: doc.version, rule: String(diagnostic.code), start: doc.offsetAt(diagnostic.range.start), end: doc.offsetAt(diagnostic.range.end) };
       const action: CodeAction = { title: PLAN_ACTION_TITLE, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: false };
+      // Planned here (not only on resolve) so that a statement the recipe does not cover gets no action
+      // that would fail when picked. The WorkspaceEdit is still built on resolve.
+      const found = this.plans(doc, matching(target));
+      if (found.length === 0) continue;
       if (this.canResolve) {
         action.data = { safeMigrationsPlan: target } satisfies PlanActionData;
         actions.push(action);
         continue;
       }
-      const found = this.plans(doc, matching(target));
-      if (found.length === 0) continue;
       actions.push(this.withPlan(action, found[0], doc));
     }
     return actions;

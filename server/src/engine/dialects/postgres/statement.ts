@@ -25,10 +25,13 @@ class ChunkText {
     readonly start: number,
     readonly text: string,
     private readonly cache?: ParseCache,
+    /** The text the parser read when it was more than this chunk (a batch of chunks): locations count from its start. */
+    private readonly parsedAs?: ChunkText,
   ) {}
 
-  /** File offset of a UTF-8 byte offset inside this chunk. */
+  /** File offset of a UTF-8 byte offset inside the text the parser read. */
   offsetOfByte(byteOffset: number): number {
+    if (this.parsedAs) return this.parsedAs.offsetOfByte(byteOffset);
     this.converter ??= byteOffsetConverter(this.text);
     return this.start + this.converter(byteOffset);
   }
@@ -164,8 +167,61 @@ export class ParseCache {
 export function parseFile(text: string, cache?: ParseCache): ParsedFile {
   const { chunks, lineComments } = splitStatements(text);
   const statements: Statement[] = [];
-  for (const chunk of chunks) addChunk(text, chunk, statements, cache);
+  if (cache) {
+    // An editor re-lints after each edit: statement by statement, so that unchanged ones hit the cache.
+    for (const chunk of chunks) addChunk(text, chunk, statements, cache);
+  } else {
+    addChunksInBatches(text, chunks, statements);
+  }
   return { text, statements, lineComments };
+}
+
+/** Plain SQL chunks parsed in one call each run of this many: one parser call costs about as much as a short statement. */
+const BATCH_CHUNKS = 256;
+
+const batchable = (chunk: Chunk) => chunk.kind === 'sql' && !chunk.unterminated;
+
+/**
+ * Parses runs of plain SQL chunks with one parser call per run, which is much faster for a long file
+ * than a call per statement; a run with a syntax error is parsed again chunk by chunk, so that the
+ * error is reported in its own statement and the others are still linted.
+ */
+function addChunksInBatches(text: string, chunks: Chunk[], out: Statement[]): void {
+  let i = 0;
+  while (i < chunks.length) {
+    if (!batchable(chunks[i])) {
+      addChunk(text, chunks[i], out, undefined);
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    while (j < chunks.length && j - i < BATCH_CHUNKS && batchable(chunks[j])) j++;
+    const run = chunks.slice(i, j);
+    if (run.length === 1 || !addBatch(text, run, out)) for (const chunk of run) addChunk(text, chunk, out, undefined);
+    i = j;
+  }
+}
+
+/** Adds the statements of the run parsed as one text; false (and nothing added) when it does not parse. */
+function addBatch(text: string, run: Chunk[], out: Statement[]): boolean {
+  const batch = new ChunkText(run[0].start, text.slice(run[0].start, run[run.length - 1].end));
+  const outcome = parsePostgres(batch.text);
+  if (!outcome.ok) return false;
+  let c = 0;
+  for (const parsed of outcome.statements) {
+    const start = batch.offsetOfByte(parsed.byteLocation);
+    while (c < run.length - 1 && run[c].end <= start) c++;
+    const first = c;
+    const end = parsed.byteLength === undefined ? trimSemicolon(text, run[run.length - 1]) : batch.offsetOfByte(parsed.byteLocation + parsed.byteLength);
+    // Normally one chunk per statement; a statement the splitter cut in pieces spans several.
+    while (c < run.length - 1 && run[c].end < end) c++;
+    const own = new ChunkText(run[first].start, text.slice(run[first].start, run[c].end), undefined, batch);
+    const trimmedEnd = skipTrailingSpace(text, start, end);
+    const range = { start: skipLeadingSpace(text, start, trimmedEnd), end: trimmedEnd };
+    if (range.end === range.start) continue;
+    out.push(new Statement(out.length, parsed.node ? firstKey(parsed.node) : 'Empty', range, parsed.node, own));
+  }
+  return true;
 }
 
 function addChunk(text: string, chunk: Chunk, out: Statement[], cache: ParseCache | undefined): void {

@@ -4,14 +4,16 @@
  * blocks neither reads nor writes. In its own migration so that the brief lock is not held across it.
  */
 import type { Constraint } from '@pgsql/types';
-import { relationLabel } from '../../dialects/postgres/ast';
+import { DEFAULT_SERVER_VERSION } from '../../config';
+import { relationKey, relationLabel } from '../../dialects/postgres/ast';
 import { describeLock } from '../../locks/modes';
 import type { Generator } from '../generator';
+import { schemaBefore } from '../schema-at';
 import { commandAt, quoteIdent, relationSql } from '../sql';
 
 export const constraintNotValid: Generator = {
   rule: 'constraint-not-valid',
-  draft({ stmt, finding }) {
+  draft({ stmt, finding, statements, ctx }) {
     const alter = stmt.as('AlterTableStmt');
     const found = commandAt(stmt, finding.range);
     const constraint = (found?.cmd.def as { Constraint?: Constraint } | undefined)?.Constraint;
@@ -20,6 +22,9 @@ export const constraintNotValid: Generator = {
     if (!constraint.conname) return null;
     const isForeignKey = constraint.contype === 'CONSTR_FOREIGN';
     if (!isForeignKey && constraint.contype !== 'CONSTR_CHECK') return null;
+    // "cannot add NOT VALID foreign key on partitioned table" before PostgreSQL 18.
+    const major = (ctx.config?.serverVersion ?? DEFAULT_SERVER_VERSION).major;
+    if (isForeignKey && major < 18 && schemaBefore(ctx, stmt, statements).table(relationKey(alter.relation))?.partitioned === true) return null;
     const table = relationLabel(alter.relation);
     const referenced = isForeignKey ? relationLabel(constraint.pktable) : undefined;
     const addLock = isForeignKey

@@ -44,10 +44,12 @@ export function syncTriggerSql(t: SyncTrigger): string {
     '    RETURN NEW;',
     '  END IF;',
     "  IF TG_OP = 'INSERT' THEN",
-    `    IF ${newRef} IS NULL THEN`,
-    `      ${newRef} := ${toNew};`,
-    `    ELSIF ${oldRef} IS NULL THEN`,
+    '    -- The new column has no default, so a value in it was written by the release that uses it;',
+    '    -- the old column may hold only its default.',
+    `    IF ${newRef} IS NOT NULL THEN`,
     `      ${oldRef} := ${toOld};`,
+    '    ELSE',
+    `      ${newRef} := ${toNew};`,
     '    END IF;',
     `  ELSIF ${newRef} IS DISTINCT FROM OLD.${quoteIdent(t.newCol)} THEN`,
     `    ${oldRef} := ${toOld};`,
@@ -89,14 +91,15 @@ export interface BatchedUpdate {
  */
 export function batchedUpdateSql(b: BatchedUpdate): string {
   const size = b.batchSize ?? BATCH_SIZE;
+  const pkType = variableType(b.pkType);
   const id = quoteIdent(b.pk);
   return [
     `-- ${b.what}, ${size} rows at a time in ${b.pk} order, committing each batch.`,
     '-- Safe to run again: rows already done are skipped.',
     'DO $$',
     'DECLARE',
-    `  last_id ${b.pkType};`,
-    `  batch_end ${b.pkType};`,
+    `  last_id ${pkType};`,
+    `  batch_end ${pkType};`,
     'BEGIN',
     '  LOOP',
     `    SELECT max(${id}) INTO batch_end`,
@@ -110,6 +113,11 @@ export function batchedUpdateSql(b: BatchedUpdate): string {
     'END;',
     '$$;',
   ].join('\n');
+}
+
+/** serial types name a column's default, not a type a variable can have. */
+export function variableType(columnType: string): string {
+  return { smallserial: 'smallint', serial2: 'smallint', serial: 'integer', serial4: 'integer', bigserial: 'bigint', serial8: 'bigint' }[columnType.toLowerCase()] ?? columnType;
 }
 
 /** A DO block that raises (and so aborts the migration) while any row matches `differs`. */

@@ -58,12 +58,21 @@ export function addedConstraint(cmd: AlterTableCmd): Constraint | undefined {
 }
 
 /** The inline constraints of a column definition (NOT NULL, DEFAULT, CHECK, REFERENCES …). */
-export function columnConstraints(def: ColumnDef): Constraint[] {
-  return (def.constraints ?? []).flatMap((c: Node) => {
-    const constraint = (c as { Constraint?: Constraint }).Constraint;
-    return constraint ? [constraint] : [];
-  });
+export function columnConstraints(def: ColumnDef): readonly Constraint[] {
+  // Many rules ask about the same column definition: answer each once.
+  let found = constraintsOfDef.get(def);
+  if (!found) {
+    found = [];
+    for (const c of def.constraints ?? []) {
+      const constraint = (c as { Constraint?: Constraint }).Constraint;
+      if (constraint) found.push(constraint);
+    }
+    constraintsOfDef.set(def, found);
+  }
+  return found;
 }
+
+const constraintsOfDef = new WeakMap<ColumnDef, Constraint[]>();
 
 /**
  * The range of one inline constraint of a column: from its first word to the end of the last token

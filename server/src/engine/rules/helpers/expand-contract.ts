@@ -82,8 +82,28 @@ export function expandSteps(model: SchemaModel, tableKey: string, replacement: C
   return {
     addedEarlier: replacement.origin !== 'current-file',
     backfilledEarlier: replacement.backfill?.origin === 'history',
-    syncedEarlier: sync !== undefined && sync.trigger.origin === 'history',
+    syncedEarlier: (sync !== undefined && sync.trigger.origin === 'history') || computedByEarlierTrigger(model, tableKey, replacement.name),
   };
+}
+
+/**
+ * A BEFORE trigger from an earlier migration that computes the column, from any number of columns
+ * (`NEW.full_name := NEW.first || ' ' || NEW.last`). Not a sync trigger in general (a search vector is
+ * computed the same way), but for a replacement already known to be filled from the original, it is
+ * what keeps the replacement current.
+ */
+function computedByEarlierTrigger(model: SchemaModel, tableKey: string, column: string): boolean {
+  return columnsComputedByEarlierTriggers(model, tableKey).includes(column);
+}
+
+/** Columns that BEFORE triggers from earlier migrations compute (all of them, or only `only`'s). */
+export function columnsComputedByEarlierTriggers(model: SchemaModel, tableKey: string, only?: string): string[] {
+  const out: string[] = [];
+  for (const trigger of model.triggersOn(tableKey)) {
+    if (!trigger.enabled || trigger.timing !== 'before' || trigger.origin !== 'history' || (only !== undefined && trigger.name !== only)) continue;
+    for (const a of model.functions.get(trigger.function)?.body?.assignments ?? []) if (a.sources.length > 0) out.push(a.target);
+  }
+  return out;
 }
 
 /** "backfilled it (UPDATE … SET full_name = …) and installed a trigger that keeps it in sync". */
