@@ -27,7 +27,7 @@ describe('add-unique-constraint rewrite plan', () => {
         assert.ok(plan.newFiles[0].content.includes('CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS users_email_key ON users (email);'));
         assert.ok(plan.newFiles[1].content.includes('ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE USING INDEX users_email_key;'));
       } else {
-        assert.match(plan.edits.map((e) => e.newText).join(''), /runInTransaction:false\nCREATE UNIQUE INDEX CONCURRENTLY[^]*--changeset ana:2-add-unique-constraint-users-email-key\nSET lock_timeout = '2s';\nALTER TABLE/);
+        assert.match(plan.edits.map((e) => e.newText).join(''), /runInTransaction:false\nCREATE UNIQUE INDEX CONCURRENTLY[^]*--changeset ana:2-add-unique-constraint-users-email-key\nSET LOCAL lock_timeout = '2s';\nALTER TABLE/);
       }
       assert.deepEqual(plan.phases.map((p) => p.name), ['build', 'constrain']);
 

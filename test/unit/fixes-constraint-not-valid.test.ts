@@ -56,4 +56,9 @@ describe('constraint-not-valid rewrite plan', () => {
     const files = historyFiles('flyway', SETUP, "ALTER TABLE users ADD CHECK (email <> '');\n");
     assert.equal(planForHistory(files, 'constraint-not-valid').plan, null);
   });
+  it('no plan for a foreign key on a partitioned table before PostgreSQL 18 (NOT VALID is refused there)', () => {
+    const setup = 'CREATE TABLE orgs (id bigint PRIMARY KEY);\nCREATE TABLE events (id bigint, org_id bigint) PARTITION BY RANGE (id);\n';
+    const files = historyFiles('flyway', setup, 'ALTER TABLE events ADD CONSTRAINT events_org_fk FOREIGN KEY (org_id) REFERENCES orgs (id);\n');
+    assert.equal(planForHistory(files, 'constraint-not-valid').plan, null);
+  });
 });

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import type { PGlite } from '@electric-sql/pglite';
 import { loadPostgresParser } from '../../server/src/engine/dialects/postgres/parser';
-import { applyPlan, expectedUpPath, findingsOf, FRAMEWORKS, historyFiles, planForHistory, replay } from './fixes-support';
+import { applyPlan, expectedUpPaths, findingsOf, FRAMEWORKS, hasColumn, historyFiles, planForHistory, replay } from './fixes-support';
 
 // 2500 rows: the backfill runs three batches of 1000.
 const SETUP = "CREATE TABLE users (id bigint PRIMARY KEY, email text);\nINSERT INTO users SELECT g, 'u' || g || '@example.com' FROM generate_series(1, 2500) g;\n";
@@ -22,7 +22,7 @@ describe('rename-column rewrite plan', () => {
       const files = historyFiles(framework, SETUP, CHANGE);
       const { plan, currentPath } = planForHistory(files, 'rename-column');
       assert.ok(plan);
-      const paths = SLUGS.map((slug, i) => expectedUpPath(framework, slug, i));
+      const paths = expectedUpPaths(framework, SLUGS);
       if (paths[0]) assert.deepEqual(plan.newFiles.map((f) => [f.path, f.nonTransactional]), [[paths[0], false], [paths[1], true], [paths[2], false]]);
       else assert.match(plan.edits.map((e) => e.newText).join(''), /--changeset ana:2-add-users-email-address splitStatements:false\n[^]*--changeset ana:2-backfill-users-email-address runInTransaction:false splitStatements:false\n[^]*--changeset ana:2-drop-users-email splitStatements:false\n/);
       assert.deepEqual(plan.phases.map((p) => p.name), ['expand', 'backfill', 'contract']);
@@ -38,7 +38,7 @@ describe('rename-column rewrite plan', () => {
       let contracted = false;
       // The old release keeps writing email until the contract step; a new one writes email_address.
       const oldApp = async (path: string, pg: PGlite) => {
-        if (contracted || (contractPath ? path !== contractPath : !(await hasColumn(pg, 'email_address')))) return;
+        if (contracted || (contractPath ? path !== contractPath : !(await hasColumn(pg, 'users', 'email_address')))) return;
         if (!contractPath && !(await backfilled(pg))) return;
         contracted = true;
         await pg.exec("INSERT INTO users (id, email) VALUES (3001, 'old-app@example.com')");
@@ -49,7 +49,7 @@ describe('rename-column rewrite plan', () => {
       const pg = await replay(rewritten, oldApp);
       try {
         assert.ok(contracted, 'the application wrote between expand and contract');
-        assert.equal(await hasColumn(pg, 'email'), false);
+        assert.equal(await hasColumn(pg, 'users', 'email'), false);
         const rows = await pg.query<{ id: string; email_address: string }>('SELECT id::text, email_address FROM users WHERE id IN (1, 7, 8, 2500, 3001, 3002) ORDER BY users.id');
         assert.deepEqual(rows.rows, [
           { id: '1', email_address: 'u1@example.com' },
@@ -80,16 +80,28 @@ describe('rename-column rewrite plan', () => {
     await assert.rejects(replay(rewritten, sabotage), /email_address differs from email/);
   });
 
+  it('an insert by the new release keeps its value when the old column has a default', async () => {
+    const files = historyFiles('flyway', SETUP.replace('email text', "email text DEFAULT 'none'"), CHANGE);
+    const { plan, currentPath } = planForHistory(files, 'rename-column');
+    assert.ok(plan);
+    const rewritten = applyPlan(files, currentPath, plan);
+    const newApp = async (path: string, pg: PGlite) => {
+      if (path === plan.newFiles[2].path) await pg.exec("INSERT INTO users (id, email_address) VALUES (3003, 'new-only@example.com')");
+    };
+    const pg = await replay(rewritten, newApp);
+    try {
+      const row = await pg.query<{ email_address: string }>('SELECT email_address FROM users WHERE id = 3003');
+      assert.deepEqual(row.rows, [{ email_address: 'new-only@example.com' }]);
+    } finally {
+      await pg.close();
+    }
+  });
+
   it('gives up without a single-column primary key: batches need an order', () => {
     const files = historyFiles('dbmate', 'CREATE TABLE users (email text);\n', CHANGE);
     assert.equal(planForHistory(files, 'rename-column').plan, null);
   });
 });
-
-async function hasColumn(pg: PGlite, name: string): Promise<boolean> {
-  const r = await pg.query("SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('users') AND attname = $1 AND NOT attisdropped", [name]);
-  return r.rows.length > 0;
-}
 
 /** Liquibase keeps every changeset in one file: detect the contract step by the backfill having run. */
 async function backfilled(pg: PGlite): Promise<boolean> {
