@@ -76,6 +76,9 @@ const NO_ACTION: { rule: string; case: string; kind: ActionKind; finding?: numbe
   { rule: 'concurrently-in-transaction', case: 'VACUUM, CREATE DATABASE and ALTER SYSTEM', kind: 'plan', finding: 2, reason: 'ALTER SYSTEM is outside the history' },
   { rule: 'concurrently-in-transaction', case: 'multi-byte text before the statement keeps columns exact', kind: 'plan', reason: 'DROP DATABASE is outside the history' },
   { rule: 'constraint-not-valid', case: 'a self-reference names the table once', kind: 'plan', reason: 'unnamed constraint: VALIDATE needs its name' },
+  { rule: 'domain-constraint', case: 'ALTER DOMAIN app.positive_int ADD CHECK (VALUE > 0);', kind: 'plan', reason: 'unnamed constraint: VALIDATE needs its name' },
+  { rule: 'domain-constraint', case: 'CREATE DOMAIN positive_int AS int NOT NULL CONSTRAINT positive CHEC…', kind: 'plan', reason: 'a new domain has no values to validate later' },
+  { rule: 'domain-constraint', case: '-- 😀 CREATE DOMAIN "ćode" AS text CHECK (VALUE ~ \'^[A-Z]{2}$\');', kind: 'plan', reason: 'a new domain has no values to validate later' },
   { rule: 'constraint-not-valid', case: 'no autofix on a partitioned table (NOT VALID foreign keys are rejected there)', kind: 'plan', reason: 'NOT VALID foreign keys are rejected on partitioned tables before PostgreSQL 18' },
   { rule: 'concurrently-in-transaction', case: 'assumeInTransaction from the configuration', kind: 'plan', reason: 'a plain history whose runner wraps every file: no file can run outside a transaction' },
   { rule: 'constraint-not-valid', case: 'only the offending subcommand is marked', kind: 'plan', reason: 'unnamed constraint: VALIDATE needs its name' },
@@ -94,6 +97,23 @@ const NO_ACTION: { rule: string; case: string; kind: ActionKind; finding?: numbe
   { rule: 'set-not-null', case: 'only the offending subcommand is marked', kind: 'plan', reason: 'other subcommands in the same ALTER TABLE' },
   { rule: 'set-not-null', case: 'ADD CONSTRAINT … NOT NULL without NOT VALID scans too (PostgreSQL 18)', kind: 'plan', reason: 'only ALTER COLUMN … SET NOT NULL is planned, not ADD CONSTRAINT … NOT NULL' },
   { rule: 'unbatched-backfill', case: 'a join is not a key range', kind: 'plan', reason: 'UPDATE … FROM (a join) is not planned' },
+  // No rewrite plan: the generator declines where the concurrent form is impossible or not needed.
+  { rule: 'detach-partition', case: 'before 14 there is no CONCURRENTLY', kind: 'plan', reason: 'DETACH … CONCURRENTLY exists from PostgreSQL 14' },
+  { rule: 'drop-index-concurrently', case: 'a primary key from the history', kind: 'plan', reason: 'the index backs a constraint: DROP INDEX fails, concurrently or not' },
+  { rule: 'drop-index-concurrently', case: 'the table comes from the CREATE INDEX earlier in the file; CASCADE stays outside the range', kind: 'plan', reason: 'CONCURRENTLY does not take CASCADE' },
+  { rule: 'drop-index-concurrently', case: 'DROP INDEX a_idx, app.b_idx;', kind: 'plan', reason: 'CONCURRENTLY drops one index only' },
+  { rule: 'drop-index-concurrently', case: 'the index of a primary key cannot be dropped, concurrently or not', kind: 'plan', reason: 'the index backs a constraint' },
+  { rule: 'drop-index-concurrently', case: 'CREATE TABLE t (email text, CONSTRAINT t_email_uniq UNIQUE (email))…', kind: 'plan', reason: 'the index backs a constraint' },
+  { rule: 'drop-index-concurrently', case: "an unnamed UNIQUE constraint gets PostgreSQL's default index name", kind: 'plan', reason: 'the index backs a constraint' },
+  { rule: 'drop-index-concurrently', case: 'no autofix for several indexes (CONCURRENTLY takes one)', kind: 'plan', reason: 'CONCURRENTLY drops one index only' },
+  { rule: 'drop-index-concurrently', case: 'no autofix with CASCADE', kind: 'plan', reason: 'CONCURRENTLY does not take CASCADE' },
+  { rule: 'drop-index-concurrently', case: 'no autofix for an index backing a constraint', kind: 'plan', reason: 'the index backs a constraint' },
+  { rule: 'drop-index-concurrently', case: 'no autofix for the index of a partitioned table (CONCURRENTLY cannot drop it)', kind: 'plan', reason: 'CONCURRENTLY cannot drop an index of a partitioned table' },
+  { rule: 'reindex-concurrently', case: 'REINDEX (CONCURRENTLY false) TABLE users;', kind: 'plan', reason: 'the option list switches CONCURRENTLY off: adding it as well would contradict it' },
+  { rule: 'reindex-concurrently', case: 'REINDEX SCHEMA app;', kind: 'plan', reason: 'only REINDEX INDEX and REINDEX TABLE are planned' },
+  { rule: 'reindex-concurrently', case: 'before 12 there is no online form', kind: 'plan', reason: 'REINDEX CONCURRENTLY exists from PostgreSQL 12' },
+  { rule: 'reindex-concurrently', case: 'REINDEX TABLE CONCURRENTLY users;', kind: 'plan', reason: 'already CONCURRENTLY: the finding is about 14.0–14.3 corrupting concurrent rebuilds' },
+  { rule: 'reindex-concurrently', case: 'REINDEX INDEX CONCURRENTLY users_email_idx;', kind: 'plan', reason: 'already CONCURRENTLY: the finding is about 14.0–14.3 corrupting concurrent rebuilds' },
 ];
 
 /** A client that applies edits with file creation and resolves code actions lazily, as VS Code does. */

@@ -17,11 +17,15 @@ import { attachPartition } from './generators/attach-partition';
 import { concurrentlyInTransaction } from './generators/concurrently-in-transaction';
 import { constraintNotValid } from './generators/constraint-not-valid';
 import { createIndexConcurrently } from './generators/create-index-concurrently';
+import { detachPartition } from './generators/detach-partition';
+import { domainConstraint } from './generators/domain-constraint';
+import { dropIndexConcurrently } from './generators/drop-index-concurrently';
 import { enumAddValue } from './generators/enum-add-value';
 import { expandAndContractSameMigration } from './generators/expand-and-contract-same-migration';
 import { fkMissingIndex } from './generators/fk-missing-index';
 import { mixedDdlDml } from './generators/mixed-ddl-dml';
 import { partitionedIndex } from './generators/partitioned-index';
+import { reindexConcurrently } from './generators/reindex-concurrently';
 import { renameColumn } from './generators/rename-column';
 import { renameTable } from './generators/rename-table';
 import { setNotNull } from './generators/set-not-null';
@@ -55,6 +59,10 @@ export const GENERATORS: readonly Generator[] = [
   validateSameTransaction,
   concurrentlyInTransaction,
   enumAddValue,
+  dropIndexConcurrently,
+  reindexConcurrently,
+  detachPartition,
+  domainConstraint,
 ];
 
 /** Rule ids that have a multi-step rewrite. */

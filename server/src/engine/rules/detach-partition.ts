@@ -22,7 +22,7 @@ export default defineRule({
         'DETACH PARTITION takes an {{lock}}, and an ACCESS EXCLUSIVE lock on partition {{partition}}, and PostgreSQL {{version}} has no DETACH … CONCURRENTLY (added in 14): set a lock_timeout and detach when traffic is low.',
     },
     help: 'On PostgreSQL 14+ use ALTER TABLE … DETACH PARTITION … CONCURRENTLY in a migration of its own that runs outside a transaction (finish an interrupted one with DETACH PARTITION … FINALIZE).',
-    fix: 'none',
+    fix: 'suggestion',
   },
   check(ctx) {
     return {

@@ -22,7 +22,7 @@ export default defineRule({
         'Domain {{domain}} has a CHECK constraint: changing it later takes an ALTER DOMAIN … ADD CONSTRAINT, and that holds a {{lock}}, for a full scan of each of those tables.',
     },
     help: 'Add domain constraints as NOT VALID (existing rows are not checked) and VALIDATE them in a separate migration at a quiet time, or put CHECK constraints on the columns instead, where ADD CONSTRAINT … NOT VALID and VALIDATE work per table without blocking writes.',
-    fix: 'none',
+    fix: 'suggestion',
   },
   check(ctx) {
     // Domains created earlier in this file: no table that existed before the file can use them.

@@ -62,7 +62,7 @@ export default defineRule({
         'REINDEX CONCURRENTLY on PostgreSQL {{version}} can silently corrupt the index (fixed in 14.4); upgrade first or rebuild it in a maintenance window.',
     },
     help: 'Use REINDEX … CONCURRENTLY (PostgreSQL 12+) in a migration of its own that runs outside a transaction.',
-    fix: 'none',
+    fix: 'suggestion',
   },
   check(ctx) {
     return {
