@@ -11,12 +11,11 @@
 import type { AlterTableCmd, Node, PartitionBoundSpec, PartitionCmd, PartitionSpec, RangeVar } from '@pgsql/types';
 import { nodeKind, nodePayload, qualifiedKey, relationKey, relationLabel, stringList } from '../../dialects/postgres/ast';
 import { clauseRange } from '../../dialects/postgres/ranges';
-import { parseFile, type Statement } from '../../dialects/postgres/statement';
-import { sectionText } from '../../history/section-text';
+import type { Statement } from '../../dialects/postgres/statement';
 import { describeLock } from '../../locks/modes';
 import type { SchemaModel } from '../../schema/model';
 import type { Generator } from '../generator';
-import { schemaBefore } from '../schema-at';
+import { forEachStatementBefore, schemaBefore } from '../schema-at';
 import { STANDS_ALONE } from '../../rules/multiple-alter-table';
 import { generatedName, quoteIdent, relationSql, removeStatement } from '../sql';
 import type { PlanContext } from '../types';
@@ -197,15 +196,7 @@ function partitionSpecBefore(ctx: PlanContext, stmt: Statement, statements: Stat
     }
     if (touchesTable(s, tableKey)) spec = undefined;
   };
-  for (const migration of ctx.history.migrations) {
-    if (migration === ctx.migration || (migration.path === ctx.migration.path && migration.sections[0]?.start === ctx.migration.sections[0]?.start)) break;
-    const fileText = ctx.source.read(migration.path);
-    if (fileText !== undefined) for (const s of parseFile(sectionText(fileText, migration)).statements) observe(s);
-  }
-  for (const earlier of statements) {
-    if (earlier.index >= stmt.index) break;
-    observe(earlier);
-  }
+  forEachStatementBefore(ctx, stmt, statements, observe);
   return spec;
 }
 

@@ -6,12 +6,11 @@
  */
 import type { Node } from '@pgsql/types';
 import { nodePayload, qualifiedKey, stringList } from '../../dialects/postgres/ast';
-import { parseFile, type Statement } from '../../dialects/postgres/statement';
-import { sectionText } from '../../history/section-text';
+import type { Statement } from '../../dialects/postgres/statement';
 import { describeLock } from '../../locks/modes';
 import { indexOwner, tableLabel } from '../../rules/helpers/index-owner';
 import type { Generator } from '../generator';
-import { schemaBefore } from '../schema-at';
+import { forEachStatementBefore, schemaBefore } from '../schema-at';
 import { quoteIdent, removeStatement } from '../sql';
 import type { PlanContext } from '../types';
 
@@ -77,15 +76,7 @@ function definitionBefore(ctx: PlanContext, stmt: Statement, statements: Stateme
       if (from === key || to === key) definition = undefined;
     }
   };
-  for (const migration of ctx.history.migrations) {
-    if (migration === ctx.migration || (migration.path === ctx.migration.path && migration.sections[0]?.start === ctx.migration.sections[0]?.start)) break;
-    const fileText = ctx.source.read(migration.path);
-    if (fileText !== undefined) for (const s of parseFile(sectionText(fileText, migration)).statements) observe(s);
-  }
-  for (const earlier of statements) {
-    if (earlier.index >= stmt.index) break;
-    observe(earlier);
-  }
+  forEachStatementBefore(ctx, stmt, statements, observe);
   return definition;
 }
 
