@@ -14,7 +14,7 @@ import type { Token } from '../../dialects/postgres/parser';
 import type { Statement } from '../../dialects/postgres/statement';
 import { describeLock } from '../../locks/modes';
 import type { Generator } from '../generator';
-import { addedColumnAt, addFillAndFinish, backfillSql, bareAddColumn, constraintOf, declaresNotNull, DraftSteps, hasDollarQuote, lockTimeoutSql, serverMajor, targetTable, textOf } from '../recipes/add-column';
+import { addedColumnAt, addFillAndFinish, backfillSql, bareAddColumn, constraintOf, declaresNotNull, DraftSteps, hasDollarQuote, serverMajor, targetTable, textOf } from '../recipes/add-column';
 import { generatedName, quoteIdent, relationSql, removeStatement, siblingSql } from '../sql';
 
 const CARRIED_OVER = new Set<ConstrType>(['CONSTR_GENERATED', 'CONSTR_NOTNULL', 'CONSTR_NULL', 'CONSTR_PRIMARY', 'CONSTR_UNIQUE']);
@@ -94,7 +94,7 @@ export const addColumnStoredGenerated: Generator = {
     const fn = siblingSql(added.relation, computeName);
     const trigger = quoteIdent(computeName);
     const expand = [
-      `${lockTimeoutSql(ctx, label)}ALTER TABLE ${rel} ${bareAddColumn(added)};`,
+      `ALTER TABLE ${rel} ${bareAddColumn(added)};`,
       '',
       `-- Sets ${added.column} from its former generation expression on every insert and update.`,
       `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$`,

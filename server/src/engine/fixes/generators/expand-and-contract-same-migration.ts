@@ -19,7 +19,7 @@ import { describeLock } from '../../locks/modes';
 import type { ColumnModel, TableModel } from '../../schema/model';
 import type { TextRange } from '../../types';
 import type { Generator } from '../generator';
-import { BATCH_SIZE, batchedUpdateSql, divergenceCheckSql, dropSyncTriggerSql, syncTriggerSql } from '../recipes/expand-contract';
+import { BATCH_SIZE, batchedUpdateSql, beforeRowTriggerSql, divergenceCheckSql, dropSyncTriggerSql, syncTriggerSql } from '../recipes/expand-contract';
 import { schemaBefore } from '../schema-at';
 import { commandAt, generatedName, quoteIdent, relationSql, removeStatement, siblingSql } from '../sql';
 
@@ -74,8 +74,6 @@ export const expandAndContractSameMigration: Generator = {
     const newCol = quoteIdent(fill.replacement);
     const syncName = generatedName(relname, 'sync', fill.replacement);
     const sync = { rel, fn: siblingSql(found.relation, syncName), trigger: quoteIdent(syncName), oldCol: fill.sources[0], newCol: fill.replacement };
-    // Not SET LOCAL: where the runner sends statements one by one (plain files) there is no transaction for it.
-    const timeout = ctx.config?.lockTimeout ? '' : `-- Give up rather than queue every query on ${label} behind a waiting lock; run again if it times out.\nSET lock_timeout = '2s';\n\n`;
     const sourcesText = fill.sources.join(' and ');
     const writesText = fill.sources.join(' or ');
     const contractedText = contracted.map((c) => c.name).join(' and ');
@@ -93,13 +91,10 @@ export const expandAndContractSameMigration: Generator = {
       what: `Fills ${fill.replacement} from ${fill.plainCopy ? fill.sources[0] : fill.expr}`,
     });
     const contract = [
-      timeout.trimEnd(),
       divergenceCheckSql(rel, unfilled, `${label}.${fill.replacement} is ${fill.plainCopy ? `not equal to ${fill.sources[0]}` : 'still empty'} in some rows: run the backfill again before contracting`),
       dropSyncTriggerSql(sync),
       ...contracts.map((c) => `${c.stmt.text.trim()};`),
-    ]
-      .filter(Boolean)
-      .join('\n\n');
+    ].join('\n\n');
 
     const brief = (lock: 'AccessExclusiveLock' | 'ShareRowExclusiveLock') => `${describeLock(lock, label)}, for a moment (no rewrite, no scan)`;
     return {
@@ -108,7 +103,7 @@ export const expandAndContractSameMigration: Generator = {
       steps: [
         {
           name: `sync ${relname} ${fill.replacement}`,
-          up: `${timeout}${syncSql}`,
+          up: syncSql,
           down: dropSyncTriggerSql(sync, true),
           nonTransactional: false,
         },
@@ -311,14 +306,7 @@ function addsColumn(stmt: Statement, tableKey: string, column: string): boolean 
 function oneWaySyncSql(t: { rel: string; fn: string; trigger: string; newCol: string }, fill: Fill): string {
   const newRef = `NEW.${quoteIdent(t.newCol)}`;
   const changed = fill.sources.map((s) => `NEW.${quoteIdent(s)} IS DISTINCT FROM OLD.${quoteIdent(s)}`).join(' OR ');
-  return [
-    `-- Fills ${t.newCol} from ${fill.expr} while the application writes ${fill.sources.join(' or ')}; a value written to ${t.newCol} itself is kept.`,
-    `CREATE FUNCTION ${t.fn}() RETURNS trigger LANGUAGE plpgsql AS $$`,
-    'BEGIN',
-    '  -- Writes made by other triggers are left alone: they are not the application writing.',
-    '  IF pg_trigger_depth() > 1 THEN',
-    '    RETURN NEW;',
-    '  END IF;',
+  return beforeRowTriggerSql(t, `Fills ${t.newCol} from ${fill.expr} while the application writes ${fill.sources.join(' or ')}; a value written to ${t.newCol} itself is kept.`, [
     "  IF TG_OP = 'INSERT' THEN",
     `    IF ${newRef} IS NULL THEN`,
     `      ${newRef} := ${fill.exprOverNew};`,
@@ -326,13 +314,7 @@ function oneWaySyncSql(t: { rel: string; fn: string; trigger: string; newCol: st
     `  ELSIF ${newRef} IS NOT DISTINCT FROM OLD.${quoteIdent(t.newCol)} AND (${changed}) THEN`,
     `    ${newRef} := ${fill.exprOverNew};`,
     '  END IF;',
-    '  RETURN NEW;',
-    'END;',
-    '$$;',
-    '',
-    `CREATE TRIGGER ${t.trigger} BEFORE INSERT OR UPDATE ON ${t.rel}`,
-    `  FOR EACH ROW EXECUTE FUNCTION ${t.fn}();`,
-  ].join('\n');
+  ]);
 }
 
 /**

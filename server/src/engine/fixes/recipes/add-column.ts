@@ -215,19 +215,6 @@ function pageBatchedUpdateSql(rel: string, fill: Fill): string {
   ].join('\n');
 }
 
-/**
- * A lock_timeout for a step that takes a brief ACCESS EXCLUSIVE lock: queued behind a long query, the
- * lock request would stall every query on the table. SET LOCAL ends with the step's transaction, so it
- * cannot reach a later CREATE INDEX CONCURRENTLY on the same connection (which waits for old
- * transactions and would time out); a plain runner may run the file without a transaction, where only
- * a session SET takes effect. Nothing when the configuration says the runner sets one.
- */
-export function lockTimeoutSql(ctx: PlanContext, label: string): string {
-  if (ctx.config?.lockTimeout) return '';
-  const unwrapped = ctx.history.framework === 'plain' && !ctx.config?.assumeInTransaction;
-  return `-- Fail after 2s instead of making every query on ${label} wait behind this lock; run the migration again.\nSET ${unwrapped ? '' : 'LOCAL '}lock_timeout = '2s';\n`;
-}
-
 /** Steps and phases collected in order; a phase points at the step added with it. */
 export class DraftSteps {
   readonly steps: MigrationStep[] = [];
@@ -258,11 +245,10 @@ export function addNotNullSteps(draft: DraftSteps, f: Finish): void {
   const col = quoteIdent(added.column);
   const check = quoteIdent(generatedName(added.relation.relname, added.column, 'not_null'));
   const brief = `${describeLock('AccessExclusiveLock', label)}, for a moment`;
-  const timeout = lockTimeoutSql(f.ctx, label);
   draft.add(
     {
       name: `check ${added.relation.relname} ${added.column} not null`,
-      up: `${timeout}ALTER TABLE ${rel} ADD CONSTRAINT ${check} CHECK (${col} IS NOT NULL) NOT VALID;`,
+      up: `ALTER TABLE ${rel} ADD CONSTRAINT ${check} CHECK (${col} IS NOT NULL) NOT VALID;`,
       down: `ALTER TABLE ${rel} DROP CONSTRAINT IF EXISTS ${check};`,
       nonTransactional: false,
     },
@@ -272,7 +258,7 @@ export function addNotNullSteps(draft: DraftSteps, f: Finish): void {
     {
       name: `set ${added.relation.relname} ${added.column} not null`,
       up: [
-        `${timeout}ALTER TABLE ${rel} VALIDATE CONSTRAINT ${check};`,
+        `ALTER TABLE ${rel} VALIDATE CONSTRAINT ${check};`,
         '-- No scan: the validated CHECK proves the column has no NULLs. Kept apart from the DROP, which would otherwise run first.',
         `ALTER TABLE ${rel} ALTER COLUMN ${col} SET NOT NULL;`,
         `ALTER TABLE ${rel} DROP CONSTRAINT ${check};`,
@@ -309,7 +295,7 @@ export function addKeySteps(draft: DraftSteps, f: Finish, key: ColumnKey): void 
   draft.add(
     {
       name: `add ${key.kind === 'primary-key' ? 'primary key' : 'unique constraint'} ${key.name}`,
-      up: `${lockTimeoutSql(f.ctx, label)}ALTER TABLE ${rel} ADD CONSTRAINT ${name} ${what} USING INDEX ${name};`,
+      up: `ALTER TABLE ${rel} ADD CONSTRAINT ${name} ${what} USING INDEX ${name};`,
       down: `ALTER TABLE ${rel} DROP CONSTRAINT ${name};`,
       nonTransactional: false,
     },

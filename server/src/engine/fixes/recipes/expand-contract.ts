@@ -29,20 +29,37 @@ export interface SyncTrigger {
   toOld?: string;
 }
 
+/**
+ * A BEFORE INSERT OR UPDATE row trigger and its function around `body` (plpgsql lines that may change
+ * NEW). Writes made by other triggers pass untouched (pg_trigger_depth guard): they are not the
+ * application writing, and copying them again could recurse.
+ */
+export function beforeRowTriggerSql(t: Pick<SyncTrigger, 'rel' | 'fn' | 'trigger'>, comment: string, body: string[]): string {
+  return [
+    `-- ${comment}`,
+    `CREATE FUNCTION ${t.fn}() RETURNS trigger LANGUAGE plpgsql AS $$`,
+    'BEGIN',
+    '  -- Writes made by other triggers are left alone: they are not the application writing.',
+    '  IF pg_trigger_depth() > 1 THEN',
+    '    RETURN NEW;',
+    '  END IF;',
+    ...body,
+    '  RETURN NEW;',
+    'END;',
+    '$$;',
+    '',
+    `CREATE TRIGGER ${t.trigger} BEFORE INSERT OR UPDATE ON ${t.rel}`,
+    `  FOR EACH ROW EXECUTE FUNCTION ${t.fn}();`,
+  ].join('\n');
+}
+
 /** CREATE FUNCTION + CREATE TRIGGER that keep the two columns equal, with a comment saying so. */
 export function syncTriggerSql(t: SyncTrigger): string {
   const oldRef = `NEW.${quoteIdent(t.oldCol)}`;
   const newRef = `NEW.${quoteIdent(t.newCol)}`;
   const toNew = t.toNew ?? oldRef;
   const toOld = t.toOld ?? newRef;
-  return [
-    `-- Keeps ${t.oldCol} and ${t.newCol} equal whichever one the application writes.`,
-    `CREATE FUNCTION ${t.fn}() RETURNS trigger LANGUAGE plpgsql AS $$`,
-    'BEGIN',
-    '  -- Writes made by other triggers are left alone: they are not the application writing one side.',
-    '  IF pg_trigger_depth() > 1 THEN',
-    '    RETURN NEW;',
-    '  END IF;',
+  return beforeRowTriggerSql(t, `Keeps ${t.oldCol} and ${t.newCol} equal whichever one the application writes.`, [
     "  IF TG_OP = 'INSERT' THEN",
     '    -- The new column has no default, so a value in it was written by the release that uses it;',
     '    -- the old column may hold only its default.',
@@ -56,13 +73,7 @@ export function syncTriggerSql(t: SyncTrigger): string {
     `  ELSIF ${oldRef} IS DISTINCT FROM OLD.${quoteIdent(t.oldCol)} THEN`,
     `    ${newRef} := ${toNew};`,
     '  END IF;',
-    '  RETURN NEW;',
-    'END;',
-    '$$;',
-    '',
-    `CREATE TRIGGER ${t.trigger} BEFORE INSERT OR UPDATE ON ${t.rel}`,
-    `  FOR EACH ROW EXECUTE FUNCTION ${t.fn}();`,
-  ].join('\n');
+  ]);
 }
 
 /** Drops what syncTriggerSql created (IF EXISTS: also the down of a half-applied expand). */
