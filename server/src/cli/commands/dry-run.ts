@@ -6,7 +6,6 @@
  * connection errors.
  */
 import { existsSync, statSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import {
   disposeDryRunHosts,
   dryRun,
@@ -19,7 +18,7 @@ import {
   type DryRunEngine,
   type DryRunReport,
 } from '../../db/dry-run';
-import { UsageError } from '../usage';
+import { parseCommandArgs, UsageError } from '../usage';
 
 export const USAGE = `Usage: safe-migrations dry-run [options] <file>...
 
@@ -112,26 +111,15 @@ export async function run(args: string[]): Promise<number> {
 }
 
 function parseDryRunArgs(args: string[], envUrl: string | undefined): DryRunArgs | 'help' {
-  let values;
-  let positionals;
-  try {
-    ({ values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        engine: { type: 'string' },
-        url: { type: 'string' },
-        history: { type: 'string' },
-        format: { type: 'string', short: 'f' },
-        'lock-timeout': { type: 'string' },
-        'statement-timeout': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError(((error as Error).message.split('. ')[0] ?? 'bad arguments').replace(/\.$/, ''));
-  }
+  const { values, positionals } = parseCommandArgs(args, {
+    engine: { type: 'string' },
+    url: { type: 'string' },
+    history: { type: 'string' },
+    format: { type: 'string', short: 'f' },
+    'lock-timeout': { type: 'string' },
+    'statement-timeout': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help) return 'help';
   const engine = values.engine ?? (values.url !== undefined ? 'postgres' : 'pglite');
   if (engine !== 'pglite' && engine !== 'postgres') throw new UsageError(`--engine must be pglite or postgres, not "${engine}"`);

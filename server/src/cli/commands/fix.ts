@@ -6,14 +6,12 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
-import { parseArgs } from 'node:util';
 import {
   ConfigError,
   lint,
   lintHistory,
   loadHistory,
   loadPostgresParser,
-  parseServerVersion,
   resolveConfig,
   UnknownFrameworkError,
   type Finding,
@@ -28,7 +26,7 @@ import { FolderMigrationSource } from '../../node/migration-source';
 import { MAX_MIGRATION_BYTES } from '../../node/read-migration';
 import { unifiedDiff } from '../unified-diff';
 import { applyPlan, firstPlan, PlannedFolder } from '../plan-files';
-import { configLoader, UsageError } from '../usage';
+import { configLoader, parseCommandArgs, pgVersionFlag, UsageError } from '../usage';
 
 export const USAGE = `Usage: safe-migrations fix [options] <file-or-folder>...
 
@@ -251,35 +249,17 @@ function historyLinter(folder: string, path: string, config: ResolvedConfig): (t
 }
 
 function parseFixArgs(args: string[]): FixArgs | 'help' {
-  let values;
-  let positionals;
-  try {
-    ({ values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        write: { type: 'boolean' },
-        suggestions: { type: 'boolean' },
-        'pg-version': { type: 'string' },
-        config: { type: 'string', short: 'c' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError(((error as Error).message.split('. ')[0] ?? 'bad arguments').replace(/\.$/, ''));
-  }
+  const { values, positionals } = parseCommandArgs(args, {
+    write: { type: 'boolean' },
+    suggestions: { type: 'boolean' },
+    'pg-version': { type: 'string' },
+    config: { type: 'string', short: 'c' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help) return 'help';
   if (positionals.length === 0) throw new UsageError('no files or folders given; see safe-migrations fix --help');
   const flags: ProjectConfig = {};
-  if (values['pg-version'] !== undefined) {
-    try {
-      parseServerVersion(values['pg-version']);
-    } catch {
-      throw new UsageError(`--pg-version must be a PostgreSQL version such as 16 or 14.2, not "${values['pg-version']}"`);
-    }
-    flags.postgresVersion = values['pg-version'];
-  }
+  if (values['pg-version'] !== undefined) flags.postgresVersion = pgVersionFlag(values['pg-version']);
   return { paths: positionals, configPath: values.config, flags, write: values.write === true, selection: { suggestions: values.suggestions === true } };
 }
 

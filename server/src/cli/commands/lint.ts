@@ -4,13 +4,11 @@
  * configuration or file errors.
  */
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
-import { parseArgs } from 'node:util';
 import {
   ConfigError,
   FRAMEWORK_IDS,
   isFrameworkId,
   loadPostgresParser,
-  parseServerVersion,
   resolveConfig,
   SEVERITY_RANK,
   type ProjectConfig,
@@ -26,7 +24,7 @@ import { lintHistoryFolder, type HistoryFolderLint } from '../../node/lint-histo
 import { baselineWasmForShortRuns } from '../../node/v8-tuning';
 import { isFormatName, REPORTERS, type FormatName } from '../reporters/index';
 import { version } from '../../../../package.json';
-import { configLoader, UsageError } from '../usage';
+import { configLoader, parseCommandArgs, pgVersionFlag, UsageError } from '../usage';
 
 export const USAGE = `Usage: safe-migrations lint [options] <file-or-folder>...
 
@@ -174,40 +172,21 @@ function displayInFolder(given: string, path: string): string {
 }
 
 function parseLintArgs(args: string[]): LintArgs | 'help' {
-  let values;
-  let positionals;
-  try {
-    ({ values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        format: { type: 'string', short: 'f' },
-        'pg-version': { type: 'string' },
-        config: { type: 'string', short: 'c' },
-        'fail-on': { type: 'string' },
-        'exit-zero': { type: 'boolean' },
-        framework: { type: 'string' },
-        'base-ref': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    // Node's messages name the option but end with hints meant for programmers; keep the first sentence.
-    throw new UsageError(((error as Error).message.split('. ')[0] ?? 'bad arguments').replace(/\.$/, ''));
-  }
+  const { values, positionals } = parseCommandArgs(args, {
+    format: { type: 'string', short: 'f' },
+    'pg-version': { type: 'string' },
+    config: { type: 'string', short: 'c' },
+    'fail-on': { type: 'string' },
+    'exit-zero': { type: 'boolean' },
+    framework: { type: 'string' },
+    'base-ref': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help) return 'help';
   const format = values.format ?? 'text';
   if (!isFormatName(format)) throw new UsageError(`--format must be text, json, sarif or github, not "${format}"`);
   const flags: ProjectConfig = {};
-  if (values['pg-version'] !== undefined) {
-    try {
-      parseServerVersion(values['pg-version']);
-    } catch {
-      throw new UsageError(`--pg-version must be a PostgreSQL version such as 16 or 14.2, not "${values['pg-version']}"`);
-    }
-    flags.postgresVersion = values['pg-version'];
-  }
+  if (values['pg-version'] !== undefined) flags.postgresVersion = pgVersionFlag(values['pg-version']);
   if (values['fail-on'] !== undefined) {
     if (!SEVERITIES.includes(values['fail-on'])) throw new UsageError(`--fail-on must be error, warning, info or hint, not "${values['fail-on']}"`);
     flags.failOn = values['fail-on'] as Severity;
