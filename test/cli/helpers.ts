@@ -1,7 +1,7 @@
 /**
- * Runs the real, bundled CLI. Each test file bundles server/src/cli/main.ts with esbuild the way
- * scripts/build.mjs does, into a folder of its own (next to the WASM parser and the rule docs, as in
- * dist/): a parallel `npm run build` that empties dist/ cannot pull it away mid-test.
+ * Runs the real, bundled CLI. Each test file bundles the CLI (the launcher and server/src/cli/main.ts)
+ * with scripts/build-cli.mjs, as the build does, into a folder of its own (next to the WASM parser and
+ * the rule docs, as in dist/): a parallel `npm run build` that empties dist/ cannot pull it away mid-test.
  * SAFE_MIGRATIONS_CLI=path/to/cli.js runs an existing bundle instead (e.g. dist/cli.js).
  */
 import { spawnSync } from 'node:child_process';
@@ -9,8 +9,8 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before } from 'node:test';
-import { build } from 'esbuild';
 import { RULE_IDS } from '../../server/src/engine/index';
+import { buildCli } from '../../scripts/build-cli.mjs';
 
 export const ROOT = join(__dirname, '..', '..');
 
@@ -45,18 +45,7 @@ export function useBuiltCli(): { run(args: string[], options?: RunOptions): CliR
 }
 
 async function buildCliInto(folder: string): Promise<string> {
-  const outfile = join(folder, 'cli.js');
-  await build({
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    logLevel: 'warning',
-    absWorkingDir: ROOT,
-    entryPoints: ['server/src/cli/main.ts'],
-    outfile,
-    banner: { js: '#!/usr/bin/env node' },
-  });
+  const outfile = await buildCli(folder, { bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning', absWorkingDir: ROOT });
   cpSync(join(dirname(require.resolve('libpg-query')), 'libpg-query.wasm'), join(folder, 'libpg-query.wasm'));
   cpSync(join(ROOT, 'server', 'docs'), join(folder, 'docs'), { recursive: true });
   return outfile;

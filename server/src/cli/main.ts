@@ -1,11 +1,9 @@
 /**
- * The `safe-migrations` command. Each subcommand is loaded only when it runs, so that `lint` in CI does
- * not pay for evaluating the language server, and the other way round.
+ * The `safe-migrations` command, started by the launcher (launch.ts), which sets V8's flags first.
+ * Each subcommand is loaded only when it runs, so that `lint` in CI does not pay for evaluating the
+ * language server, and the other way round.
  */
 import { version } from '../../../package.json';
-import { tuneHeapForLinting } from '../node/v8-tuning';
-
-tuneHeapForLinting();
 
 interface Command {
   run(args: string[]): Promise<number>;

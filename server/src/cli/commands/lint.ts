@@ -3,6 +3,7 @@
  * Exit codes: 0 nothing at or above the failure severity, 1 findings at or above it, 2 usage,
  * configuration or file errors.
  */
+import { statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import {
   ConfigError,
@@ -21,7 +22,7 @@ import { describeFsError, InputError, resolveInput, type MigrationInput } from '
 import { GitBaseError } from '../../node/git-base';
 import { lintFile, type FileResult } from '../../node/lint-files';
 import { lintHistoryFolder, type HistoryFolderLint } from '../../node/lint-history-folder';
-import { baselineWasmForShortRuns } from '../../node/v8-tuning';
+import { skipOptimisingCompilerBelow } from '../../node/v8-tuning';
 import { isFormatName, REPORTERS, type FormatName } from '../reporters/index';
 import { version } from '../../../../package.json';
 import { configLoader, parseCommandArgs, pgVersionFlag, UsageError } from '../usage';
@@ -77,13 +78,13 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   }
   // Start compiling the parser's WebAssembly now: it compiles off the main thread while files are read.
-  baselineWasmForShortRuns();
   const parserReady = loadPostgresParser();
   parserReady.catch(() => undefined);
 
   let targets: Target[];
   try {
     targets = collectTargets(parsed);
+    skipOptimisingCompilerBelow(inputBytes(targets));
     await parserReady;
   } catch (error) {
     return fail(error);
@@ -229,6 +230,25 @@ function collectTargets(args: LintArgs): Target[] {
     const absolute = isAbsolute(path) ? path : join(process.cwd(), path);
     return { input, config, history: input.folder ? absolute : configuredFolderOf(absolute, found) };
   });
+}
+
+/**
+ * How much SQL the lint reads. A file linted with the configured history around it counts as
+ * unbounded: its history's files are only listed later.
+ */
+function inputBytes(targets: Target[]): number {
+  let total = 0;
+  for (const { input, history } of targets) {
+    if (history !== undefined && !input.folder) return Infinity;
+    for (const file of input.files) {
+      try {
+        total += statSync(file.path).size;
+      } catch {
+        // Reported when the file is read.
+      }
+    }
+  }
+  return total;
 }
 
 /** The configured migrations folder that holds `file`, if any: such a file is linted with its history. */
