@@ -82,8 +82,26 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
       if (f && !suppressions.isSuppressed('syntax-error', stmt.index)) findings.push(f);
       continue;
     }
-    for (const visit of dispatch.get(stmt.kind) ?? NO_VISITORS) visit(stmt);
-    for (const visit of anyVisitors) visit(stmt);
+    // Visitors are called straight from here, each in its own try, rather than through a wrapper
+    // closure apiece: a 5,000-statement file makes some 160,000 of these calls.
+    const byKind = dispatch.get(stmt.kind);
+    if (byKind) {
+      const node = (stmt.node as Record<string, unknown>)[stmt.kind];
+      for (const visitor of byKind) {
+        try {
+          visitor.visit(node, stmt);
+        } catch (error) {
+          reportRuleFailure(visitor.rule, stmt, error, findings);
+        }
+      }
+    }
+    for (const visitor of anyVisitors) {
+      try {
+        visitor.visit(stmt);
+      } catch (error) {
+        reportRuleFailure(visitor.rule, stmt, error, findings);
+      }
+    }
     schema.apply(stmt, 'current-file');
     session.apply(stmt);
   }
@@ -96,10 +114,27 @@ export function ruleSeverity(rule: Rule, config: ResolvedConfig): Severity | 'of
   return config.rules[rule.id] ?? rule.meta.severity;
 }
 
-type StatementVisitor = (stmt: Statement) => void;
+interface KindVisitor {
+  rule: string;
+  /** Called with the statement's node of the visited kind (e.g. its AlterTableStmt). */
+  visit: (node: unknown, stmt: Statement) => void;
+}
 
-/** Shared by the statement kinds no rule visits, rather than a new empty array per statement. */
-const NO_VISITORS: readonly StatementVisitor[] = [];
+interface AnyVisitor {
+  rule: string;
+  visit: (stmt: Statement) => void;
+}
+
+/** A rule bug must never take the file's other findings (or the language server) down with it. */
+function reportRuleFailure(rule: string, stmt: Statement, error: unknown, findings: Finding[]): void {
+  findings.push({
+    rule,
+    severity: 'info',
+    range: { start: stmt.range.start, end: firstLineEnd(stmt) },
+    message: `Rule ${rule} could not check this statement: ${(error as Error).message}`,
+    messageId: 'internalError',
+  });
+}
 
 function instantiateRules(
   config: ResolvedConfig,
@@ -110,8 +145,8 @@ function instantiateRules(
   suppressions: Suppressions,
   options: LintOptions = {},
 ) {
-  const dispatch = new Map<string, StatementVisitor[]>();
-  const anyVisitors: StatementVisitor[] = [];
+  const dispatch = new Map<string, KindVisitor[]>();
+  const anyVisitors: AnyVisitor[] = [];
   const endVisitors: (() => void)[] = [];
   const { major, minor } = config.serverVersion;
   for (const rule of ALL_RULES) {
@@ -150,28 +185,14 @@ function instantiateRules(
       },
     };
     const visitors: Visitors = rule.check(ctx);
-    const guard = (fn: (stmt: Statement) => void): StatementVisitor => (stmt) => {
-      try {
-        fn(stmt);
-      } catch (error) {
-        // A rule bug must never take the file's other findings (or the language server) down with it.
-        findings.push({
-          rule: rule.id,
-          severity: 'info',
-          range: { start: stmt.range.start, end: firstLineEnd(stmt) },
-          message: `Rule ${rule.id} could not check this statement: ${(error as Error).message}`,
-          messageId: 'internalError',
-        });
-      }
-    };
     for (const [kind, fn] of Object.entries(visitors)) {
       if (typeof fn !== 'function') continue;
-      if (kind === 'any') anyVisitors.push(guard(fn as StatementVisitor));
+      if (kind === 'any') anyVisitors.push({ rule: rule.id, visit: fn as AnyVisitor['visit'] });
       else if (kind === 'end') endVisitors.push(fn as () => void);
       else {
         let list = dispatch.get(kind);
         if (!list) dispatch.set(kind, (list = []));
-        list.push(guard((stmt) => (fn as (node: unknown, stmt: Statement) => void)((stmt.node as Record<string, unknown>)[kind], stmt)));
+        list.push({ rule: rule.id, visit: fn as KindVisitor['visit'] });
       }
     }
   }
