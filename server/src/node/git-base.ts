@@ -7,8 +7,16 @@
  * and read in one `git cat-file --batch` process (the same blobs `git show <ref>:<path>` prints, without
  * one process per file: a history has hundreds of files).
  */
-import { spawnSync } from 'node:child_process';
+import type * as ChildProcess from 'node:child_process';
 import { decodeSource, loadHistory, type AppliedMigrations, type FrameworkId, type MigrationSource } from '../engine/index';
+
+/**
+ * node:child_process is loaded on first use: only --base-ref runs git, and loading the module when the
+ * CLI starts costs every lint about 4 ms.
+ */
+let childProcess: typeof ChildProcess | undefined;
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a synchronous, deferred load
+const children = (): typeof ChildProcess => (childProcess ??= require('node:child_process') as typeof ChildProcess);
 
 /** The ref does not exist, the folder is not in a git repository, or git cannot be run. */
 export class GitBaseError extends Error {}
@@ -41,7 +49,7 @@ export function readFolderAtRef(folder: string, ref: string): Map<string, string
   const paths = listed.split('\0').filter((p) => p.startsWith(prefix) && p.length > prefix.length);
   const files = new Map<string, string>();
   if (paths.length === 0) return files;
-  const batch = spawnSync('git', ['cat-file', '--batch'], {
+  const batch = children().spawnSync('git', ['cat-file', '--batch'], {
     cwd: folder,
     input: paths.map((p) => `${ref}:${p}\n`).join(''),
     maxBuffer: 1024 * 1024 * 1024,
@@ -67,7 +75,7 @@ export function readFolderAtRef(folder: string, ref: string): Map<string, string
 }
 
 function git(cwd: string, args: string[], failure: (stderr: string) => string): string {
-  const run = spawnSync('git', args, { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const run = children().spawnSync('git', args, { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   if (run.error) {
     const missing = (run.error as NodeJS.ErrnoException).code === 'ENOENT';
     throw new GitBaseError(missing ? 'git is not installed or not on the PATH, so --base-ref cannot be read' : `cannot run git: ${run.error.message}`);
