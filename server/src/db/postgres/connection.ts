@@ -1,5 +1,5 @@
 /** Connections to a PostgreSQL server for the dry run, and the tracer's SqlSession over them. */
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import type { Redactor } from '../redact';
 import { errorOutcome, rowsOf, type SqlSession, type StatementOutcome } from '../session';
 
@@ -12,9 +12,12 @@ export class DryRunError extends Error {
 }
 
 export async function connect(url: string, redactor: Redactor, applicationName: string, timeoutMs = 10_000): Promise<Client> {
+  // Loaded on first use: the driver's start-up (which probes its runtime) would otherwise cost the
+  // language server and every CLI run tens of milliseconds, for the rare dry run against a server.
+  const pg = (await import('pg')).default;
   let client: Client;
   try {
-    client = new Client({ connectionString: url, application_name: applicationName, connectionTimeoutMillis: timeoutMs });
+    client = new pg.Client({ connectionString: url, application_name: applicationName, connectionTimeoutMillis: timeoutMs });
   } catch (error) {
     throw new DryRunError(`invalid connection URL ${redactor.safeUrl}: ${redactor.message(error)}`);
   }
