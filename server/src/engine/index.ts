@@ -33,6 +33,7 @@ export { flywayChecksum } from './history/checksum';
 export { unhandledNote, UNHANDLED_DDL } from './history/unhandled-note';
 export { compareVersions } from './history/version';
 export * from './types';
+export { compareFindings } from './finding-order';
 // Multi-step safe rewrites (expand / backfill / contract), laid out per migration framework.
 export { GENERATORS, PLANNED_RULES, planFor } from './fixes/plan';
 export { layOutSteps, nextVersions, slugify } from './fixes/naming';

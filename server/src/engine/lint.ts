@@ -3,6 +3,7 @@
  * enabled rules' visitors with the schema model and session state as they stand before each statement.
  */
 import { resolveConfig, type ResolvedConfig } from './config';
+import { compareFindings } from './finding-order';
 import { relationKey } from './dialects/postgres/ast';
 import { COPY_DATA, parseFile, SYNTAX_ERROR, type ParseCache, type ParsedFile, type Statement } from './dialects/postgres/statement';
 import type { Rule, RuleContext, Visitors } from './rules/define';
@@ -106,7 +107,7 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
     session.apply(stmt);
   }
   for (const visit of endVisitors) visit();
-  findings.sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end || a.rule.localeCompare(b.rule));
+  findings.sort(compareFindings);
   return { file, findings };
 }
 

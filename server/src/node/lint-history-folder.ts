@@ -7,6 +7,7 @@
  */
 import { join } from 'node:path';
 import {
+  compareFindings,
   lintHistory,
   loadHistory,
   ParseCache,
@@ -90,7 +91,7 @@ export function lintHistoryFolder(folder: string, config: ResolvedConfig, option
       const finding = invalidUtf8Finding(invalid, text.length, config);
       if (finding) all.push(finding);
     }
-    all.sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end || a.rule.localeCompare(b.rule));
+    all.sort(compareFindings);
     findings.set(join(folder, path), locate(text, all));
   }
   const ups = [...new Set(history.migrations.map((m) => join(folder, m.path)))].filter((p) => findings.has(p));

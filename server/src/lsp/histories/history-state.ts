@@ -5,6 +5,7 @@
  * so an edit re-parses only the statements it touched.
  */
 import {
+  compareFindings,
   HistoryIndex,
   loadHistory,
   ParseCache,
@@ -155,7 +156,7 @@ function findingsOf(migrations: MigrationLint[], config: ResolvedConfig): Findin
     if (note) findings.push(note);
   }
   if (migrations.length > 1 || findings.some((f) => f.rule === 'unhandled-ddl')) {
-    findings.sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end || a.rule.localeCompare(b.rule));
+    findings.sort(compareFindings);
   }
   return findings;
 }
