@@ -58,7 +58,9 @@ export interface CompileCacheOptions {
 /** Loads and runs `bundle` (a CommonJS file) as Node would, with its compiled code cached between runs. */
 export function runWithCompileCache(bundle: string, options: CompileCacheOptions): void {
   const folder = compileCacheFolder();
-  const cacheFile = folder && join(folder, `cli-${options.bundleId}-${fnv1a(options.flags.join(' '))}-${process.arch}.v8cache`);
+  // Node's version in the name too: two Node versions sharing the folder would otherwise keep
+  // refusing and rewriting each other's cache.
+  const cacheFile = folder && join(folder, `cli-${options.bundleId}-${fnv1a(options.flags.join(' '))}-${process.version}-${process.arch}.v8cache`);
   let cached: Buffer | undefined;
   if (cacheFile) {
     try {
