@@ -15,7 +15,8 @@ import { relationKey, relationLabel, typeBaseName } from '../../dialects/postgre
 import { describeLock } from '../../locks/modes';
 import { columnConstraints, inlineConstraintRange } from '../../rules/helpers/alter-table-commands';
 import type { Generator } from '../generator';
-import { BATCH_SIZE, batchedUpdateSql } from '../recipes/expand-contract';
+import { batchedUpdateSql } from '../recipes/expand-contract';
+import { BATCH_SIZE } from '../recipes/keyset-batches';
 import { schemaBefore } from '../schema-at';
 import { commandAt, generatedName, quoteIdent, relationSql } from '../sql';
 

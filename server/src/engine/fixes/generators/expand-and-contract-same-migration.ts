@@ -19,7 +19,8 @@ import { describeLock } from '../../locks/modes';
 import type { ColumnModel, TableModel } from '../../schema/model';
 import type { TextRange } from '../../types';
 import type { Generator } from '../generator';
-import { BATCH_SIZE, batchedUpdateSql, beforeRowTriggerSql, divergenceCheckSql, dropSyncTriggerSql, syncTriggerSql } from '../recipes/expand-contract';
+import { batchedUpdateSql, beforeRowTriggerSql, divergenceCheckSql, dropSyncTriggerSql, syncTriggerSql } from '../recipes/expand-contract';
+import { BATCH_SIZE } from '../recipes/keyset-batches';
 import { schemaBefore } from '../schema-at';
 import { commandAt, generatedName, quoteIdent, relationSql, removeStatement, siblingSql } from '../sql';
 

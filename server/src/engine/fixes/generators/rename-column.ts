@@ -11,7 +11,8 @@ import { relationKey, relationLabel } from '../../dialects/postgres/ast';
 import { describeLock } from '../../locks/modes';
 import type { Generator } from '../generator';
 import { schemaBefore } from '../schema-at';
-import { BATCH_SIZE, batchedUpdateSql, divergenceCheckSql, dropOriginalColumnSql, dropSyncTriggerSql, syncTriggerSql } from '../recipes/expand-contract';
+import { batchedUpdateSql, divergenceCheckSql, dropOriginalColumnSql, dropSyncTriggerSql, syncTriggerSql } from '../recipes/expand-contract';
+import { BATCH_SIZE } from '../recipes/keyset-batches';
 import { generatedName, quoteIdent, relationSql, removeStatement, siblingSql } from '../sql';
 
 export const renameColumn: Generator = {

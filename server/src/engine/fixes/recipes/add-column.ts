@@ -18,7 +18,8 @@ import type { DraftPhase } from '../generator';
 import { schemaBefore } from '../schema-at';
 import { commandAt, generatedName, quoteIdent, siblingSql } from '../sql';
 import type { MigrationStep, PlanContext } from '../types';
-import { BATCH_SIZE, batchedUpdateSql, literal } from './expand-contract';
+import { batchedUpdateSql, literal } from './expand-contract';
+import { BATCH_SIZE } from './keyset-batches';
 
 export interface AddedColumn {
   relation: RangeVar & { relname: string };

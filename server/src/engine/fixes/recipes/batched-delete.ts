@@ -2,8 +2,7 @@
  * A DELETE in primary-key batches, each committed on its own: the companion of batchedUpdateSql for
  * removing rows. A re-run skips what is done by itself, since deleted rows are gone.
  */
-import { quoteIdent } from '../sql';
-import { BATCH_SIZE, variableType } from './expand-contract';
+import { BATCH_SIZE, keysetLoopSql } from './keyset-batches';
 
 export interface BatchedDelete {
   /** Table as SQL (relationSql), with ONLY and an alias when the statement had them. */
@@ -27,26 +26,13 @@ export interface BatchedDelete {
  */
 export function batchedDeleteSql(b: BatchedDelete): string {
   const size = b.batchSize ?? BATCH_SIZE;
-  const id = quoteIdent(b.pk);
-  return [
-    `-- ${b.what}, ${size} rows of ${b.pk} at a time, committing each batch.`,
-    '-- Safe to run again: deleted rows are gone, so a re-run only finds what is left.',
-    'DO $$',
-    'DECLARE',
-    `  last_id ${variableType(b.pkType)};`,
-    `  batch_end ${variableType(b.pkType)};`,
-    'BEGIN',
-    ...(b.setup ?? []).map((s) => `  ${s}`),
-    '  LOOP',
-    `    SELECT max(${id}) INTO batch_end`,
-    `      FROM (SELECT ${id} FROM ${b.rel} WHERE last_id IS NULL OR ${id} > last_id ORDER BY ${id} LIMIT ${size}) AS batch;`,
-    '    EXIT WHEN batch_end IS NULL;',
-    `    DELETE FROM ${b.rel}`,
-    `      WHERE (last_id IS NULL OR ${id} > last_id) AND ${id} <= batch_end${b.condition ? ` AND (${b.condition})` : ''};`,
-    '    last_id := batch_end;',
-    '    COMMIT;',
-    '  END LOOP;',
-    'END;',
-    '$$;',
-  ].join('\n');
+  return keysetLoopSql({
+    rel: b.rel,
+    pk: b.pk,
+    pkType: b.pkType,
+    size,
+    comments: [`-- ${b.what}, ${size} rows of ${b.pk} at a time, committing each batch.`, '-- Safe to run again: deleted rows are gone, so a re-run only finds what is left.'],
+    setup: b.setup,
+    batch: (inBatch) => [`DELETE FROM ${b.rel}`, `  WHERE ${inBatch}${b.condition ? ` AND (${b.condition})` : ''};`],
+  });
 }

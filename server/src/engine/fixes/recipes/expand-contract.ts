@@ -8,8 +8,7 @@
  * - a divergence check that aborts the contract step while any row still differs.
  */
 import { quoteIdent } from '../sql';
-
-export const BATCH_SIZE = 1000;
+import { BATCH_SIZE, keysetLoopSql } from './keyset-batches';
 
 /** A SQL string literal. */
 export const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
@@ -102,33 +101,14 @@ export interface BatchedUpdate {
  */
 export function batchedUpdateSql(b: BatchedUpdate): string {
   const size = b.batchSize ?? BATCH_SIZE;
-  const pkType = variableType(b.pkType);
-  const id = quoteIdent(b.pk);
-  return [
-    `-- ${b.what}, ${size} rows at a time in ${b.pk} order, committing each batch.`,
-    '-- Safe to run again: rows already done are skipped.',
-    'DO $$',
-    'DECLARE',
-    `  last_id ${pkType};`,
-    `  batch_end ${pkType};`,
-    'BEGIN',
-    '  LOOP',
-    `    SELECT max(${id}) INTO batch_end`,
-    `      FROM (SELECT ${id} FROM ${b.rel} WHERE last_id IS NULL OR ${id} > last_id ORDER BY ${id} LIMIT ${size}) AS batch;`,
-    '    EXIT WHEN batch_end IS NULL;',
-    `    UPDATE ${b.rel} SET ${b.set}`,
-    `      WHERE (last_id IS NULL OR ${id} > last_id) AND ${id} <= batch_end AND (${b.pending});`,
-    '    last_id := batch_end;',
-    '    COMMIT;',
-    '  END LOOP;',
-    'END;',
-    '$$;',
-  ].join('\n');
-}
-
-/** serial types name a column's default, not a type a variable can have. */
-export function variableType(columnType: string): string {
-  return { smallserial: 'smallint', serial2: 'smallint', serial: 'integer', serial4: 'integer', bigserial: 'bigint', serial8: 'bigint' }[columnType.toLowerCase()] ?? columnType;
+  return keysetLoopSql({
+    rel: b.rel,
+    pk: b.pk,
+    pkType: b.pkType,
+    size,
+    comments: [`-- ${b.what}, ${size} rows at a time in ${b.pk} order, committing each batch.`, '-- Safe to run again: rows already done are skipped.'],
+    batch: (inBatch) => [`UPDATE ${b.rel} SET ${b.set}`, `  WHERE ${inBatch} AND (${b.pending});`],
+  });
 }
 
 /** A DO block that raises (and so aborts the migration) while any row matches `differs`. */
