@@ -6,9 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import type { PGlite } from '@electric-sql/pglite';
 import { loadPostgresParser } from '../../server/src/engine/dialects/postgres/parser';
-import { applyPlan, assertNoNewFindings, expectedUpPath, findingsOf, FRAMEWORKS, hasColumn, historyFiles, planAtVersion, planForHistory, replay, watchRewrites } from './fixes-support';
+import { applyPlan, assertNewSteps, assertNoNewFindings, findingsOf, FRAMEWORKS, historyFiles, insertsBetweenSteps, planAtVersion, planForHistory, replay } from './fixes-support';
 
 const RULE = 'add-column-serial';
 // No primary key yet (the new column becomes it): the backfill walks pages; 2500 rows fill several batches.
@@ -30,14 +29,7 @@ describe('add-column-serial rewrite plan', () => {
       const files = historyFiles(framework, SETUP, CHANGE);
       const { plan, currentPath } = planForHistory(files, RULE);
       assert.ok(plan);
-      const paths = STEPS.map(([slug], i) => expectedUpPath(framework, slug, i));
-      if (paths[0]) assert.deepEqual(plan.newFiles.map((f) => [f.path, f.nonTransactional]), STEPS.map(([, tx], i) => [paths[i], tx]));
-      else {
-        assert.match(
-          plan.edits.map((e) => e.newText).join(''),
-          /--changeset ana:2-backfill-users-id runInTransaction:false splitStatements:false\n[^]*--changeset ana:2-check-users-id-not-null\n[^]*--changeset ana:2-set-users-id-not-null\n[^]*--changeset ana:2-create-unique-index-users-pkey-concurrently runInTransaction:false\n[^]*--changeset ana:2-add-primary-key-users-pkey\n/,
-        );
-      }
+      assertNewSteps(plan, framework, STEPS, /--changeset ana:2-backfill-users-id runInTransaction:false splitStatements:false\n[^]*--changeset ana:2-check-users-id-not-null\n[^]*--changeset ana:2-set-users-id-not-null\n[^]*--changeset ana:2-create-unique-index-users-pkey-concurrently runInTransaction:false\n[^]*--changeset ana:2-add-primary-key-users-pkey\n/);
       assert.deepEqual(plan.phases.map((p) => p.name), ['expand', 'backfill', 'constrain', 'validate', 'build', 'constrain']);
       assert.ok(plan.notes.some((n) => n.includes('no single-column primary key')));
 
@@ -49,7 +41,7 @@ describe('add-column-serial rewrite plan', () => {
       assert.deepEqual(findingsOf(rewritten, RULE).found, []);
       assertNoNewFindings(files, rewritten);
 
-      const app = applicationBetweenSteps('id', "INSERT INTO users (email) VALUES ('app' || $1::int || '@example.com')");
+      const app = insertsBetweenSteps('users', 'id', "INSERT INTO users (email) VALUES ('app' || $1::int || '@example.com')");
       const pg = await replay(rewritten, app.hook);
       try {
         assert.ok(app.inserted() >= 5, `the application inserted between the steps (${app.inserted()} rows)`);
@@ -78,7 +70,7 @@ describe('add-column-serial rewrite plan', () => {
     const rewritten = applyPlan(files, currentPath, plan);
     assert.ok(rewritten[currentPath].startsWith('CREATE SEQUENCE users_ticket_seq AS integer;\nALTER TABLE users ADD COLUMN ticket integer, ALTER COLUMN ticket SET DEFAULT'));
     assertNoNewFindings(files, rewritten);
-    const app = applicationBetweenSteps('ticket', "INSERT INTO users (id, email) VALUES (3000 + $1::int, 'app')");
+    const app = insertsBetweenSteps('users', 'ticket', "INSERT INTO users (id, email) VALUES (3000 + $1::int, 'app')");
     const pg = await replay(rewritten, app.hook);
     try {
       const total = 2500 + app.inserted();
@@ -109,19 +101,3 @@ describe('add-column-serial rewrite plan', () => {
     }
   });
 });
-
-/**
- * The application between migrations: once the column exists it inserts a row that leaves it out (the
- * sequence default must number it), and it records users' file node each time (a rewrite changes it).
- */
-function applicationBetweenSteps(column: string, insert: string) {
-  const rewrites = watchRewrites('users');
-  let inserted = 0;
-  const hook = async (_path: string, pg: PGlite) => {
-    await rewrites.record(pg);
-    if (!(await hasColumn(pg, 'users', column))) return;
-    inserted++;
-    await pg.query(insert, [inserted]);
-  };
-  return { rewrites, hook, inserted: () => inserted };
-}

@@ -5,9 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import type { PGlite } from '@electric-sql/pglite';
 import { loadPostgresParser } from '../../server/src/engine/dialects/postgres/parser';
-import { applyPlan, assertNoNewFindings, expectedUpPath, findingsOf, FRAMEWORKS, hasColumn, historyFiles, planAtVersion, planForHistory, replay, watchRewrites } from './fixes-support';
+import { applyPlan, assertNewSteps, assertNoNewFindings, expectedUpPath, findingsOf, FRAMEWORKS, historyFiles, insertsBetweenSteps, planAtVersion, planForHistory, replay } from './fixes-support';
 
 const RULE = 'add-column-volatile-default';
 // 2500 rows: the backfill runs three batches of 1000.
@@ -27,14 +26,7 @@ describe('add-column-volatile-default rewrite plan', () => {
       const files = historyFiles(framework, SETUP, CHANGE);
       const { plan, currentPath } = planForHistory(files, RULE);
       assert.ok(plan);
-      const paths = STEPS.map(([slug], i) => expectedUpPath(framework, slug, i));
-      if (paths[0]) assert.deepEqual(plan.newFiles.map((f) => [f.path, f.nonTransactional]), STEPS.map(([, tx], i) => [paths[i], tx]));
-      else {
-        assert.match(
-          plan.edits.map((e) => e.newText).join(''),
-          /--changeset ana:2-backfill-users-token runInTransaction:false splitStatements:false\n[^]*--changeset ana:2-check-users-token-not-null\n[^]*--changeset ana:2-set-users-token-not-null\n/,
-        );
-      }
+      const paths = assertNewSteps(plan, framework, STEPS, /--changeset ana:2-backfill-users-token runInTransaction:false splitStatements:false\n[^]*--changeset ana:2-check-users-token-not-null\n[^]*--changeset ana:2-set-users-token-not-null\n/);
       assert.deepEqual(plan.phases.map((p) => p.name), ['expand', 'backfill', 'constrain', 'validate']);
       assert.deepEqual(plan.phases.map((p) => p.path), [currentPath, ...(paths[0] ? paths : STEPS.map(() => currentPath))]);
       assert.match(plan.phases[0].lock, /^ACCESS EXCLUSIVE lock on users, which blocks reads and writes, for a moment/);
@@ -44,13 +36,13 @@ describe('add-column-volatile-default rewrite plan', () => {
       assert.deepEqual(findingsOf(rewritten, RULE).found, []);
       assertNoNewFindings(files, rewritten);
 
-      const app = applicationBetweenSteps();
+      const app = insertsBetweenSteps('users', 'token', "INSERT INTO users (id, email) VALUES (3000 + $1::int, 'app@example.com')");
       const pg = await replay(rewritten, app.hook);
       try {
-        assert.ok(app.inserted.length >= 3, `the application inserted between the steps (${app.inserted.length} rows)`);
+        assert.ok(app.inserted() >= 3, `the application inserted between the steps (${app.inserted()} rows)`);
         await app.rewrites.assertNone(pg);
         const rows = await pg.query<{ total: number; filled: number; distinct: number }>('SELECT count(*)::int AS total, count(token)::int AS filled, count(DISTINCT token)::int AS distinct FROM users');
-        assert.deepEqual(rows.rows, [{ total: 2500 + app.inserted.length, filled: 2500 + app.inserted.length, distinct: 2500 + app.inserted.length }]);
+        assert.deepEqual(rows.rows, [{ total: 2500 + app.inserted(), filled: 2500 + app.inserted(), distinct: 2500 + app.inserted() }]);
         const column = await pg.query("SELECT attnotnull, pg_get_expr(adbin, adrelid) AS def FROM pg_attribute JOIN pg_attrdef ON adrelid = attrelid AND adnum = attnum WHERE attrelid = 'users'::regclass AND attname = 'token'");
         assert.deepEqual(column.rows, [{ attnotnull: true, def: 'gen_random_uuid()' }]);
         assert.equal((await pg.query("SELECT 1 FROM pg_constraint WHERE conname = 'users_token_not_null'")).rows.length, 0);
@@ -135,20 +127,3 @@ describe('add-column-volatile-default rewrite plan', () => {
     }
   });
 });
-
-/**
- * The application between migrations: once token exists it inserts a row that leaves token out (the
- * default must fill it), and it records users' file node each time (a rewrite would change it).
- */
-function applicationBetweenSteps() {
-  const inserted: number[] = [];
-  const rewrites = watchRewrites('users');
-  const hook = async (_path: string, pg: PGlite) => {
-    await rewrites.record(pg);
-    if (!(await hasColumn(pg, 'users', 'token'))) return;
-    const id = 3001 + inserted.length;
-    await pg.query("INSERT INTO users (id, email) VALUES ($1, 'app@example.com')", [id]);
-    inserted.push(id);
-  };
-  return { inserted, rewrites, hook };
-}

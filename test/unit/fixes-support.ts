@@ -295,6 +295,23 @@ export function watchRewrites(table: string) {
   };
 }
 
+/**
+ * The application between migrations: once `column` exists it runs `insert` (with $1 = 1, 2, 3 …), a
+ * row that leaves the new column to its default, and it notes the table's file node before each
+ * migration (a rewrite changes it).
+ */
+export function insertsBetweenSteps(table: string, column: string, insert: string) {
+  const rewrites = watchRewrites(table);
+  let inserted = 0;
+  const hook = async (_path: string, pg: PGlite) => {
+    await rewrites.record(pg);
+    if (!(await hasColumn(pg, table, column))) return;
+    inserted++;
+    await pg.query(insert, [inserted]);
+  };
+  return { rewrites, hook, inserted: () => inserted };
+}
+
 /** A query for every row of a table as one digest, with the row count (to tell a lost row from a changed one). */
 export const digestOf = (table: string): string => `SELECT count(*)::int AS n, md5(string_agg(t::text, '|' ORDER BY id)) AS h FROM ${table} t`;
 
@@ -317,6 +334,18 @@ export function expectedUpPath(framework: FrameworkId, slug: string, i = 0): str
     diesel: `migrations/2025-03-04-${ts.slice(8)}_${slug}/up.sql`,
     plain: `migrations/${String(3 + i).padStart(3, '0')}_${slug}.sql`,
   }[framework];
+}
+
+/**
+ * The plan's new up migrations are `steps` ([slug, runs outside a transaction]), named as the framework
+ * names them; for Liquibase, whose changesets go into the current file, `liquibase` must match the
+ * edits' text instead. Returns the expected paths (undefined for Liquibase).
+ */
+export function assertNewSteps(plan: RewritePlan, framework: FrameworkId, steps: [string, boolean][], liquibase: RegExp): (string | undefined)[] {
+  const paths = steps.map(([slug], i) => expectedUpPath(framework, slug, i));
+  if (paths[0]) assert.deepEqual(plan.newFiles.map((f) => [f.path, f.nonTransactional]), steps.map(([, nonTransactional], i) => [paths[i], nonTransactional]));
+  else assert.match(plan.edits.map((e) => e.newText).join(''), liquibase);
+  return paths;
 }
 
 /** expectedUpPath of each of the plan's new up migrations, in order. */
