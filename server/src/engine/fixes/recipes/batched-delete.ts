@@ -27,12 +27,9 @@ export interface BatchedDelete {
 export function batchedDeleteSql(b: BatchedDelete): string {
   const size = b.batchSize ?? BATCH_SIZE;
   return keysetLoopSql({
-    rel: b.rel,
-    pk: b.pk,
-    pkType: b.pkType,
+    ...b,
     size,
     comments: [`-- ${b.what}, ${size} rows of ${b.pk} at a time, committing each batch.`, '-- Safe to run again: deleted rows are gone, so a re-run only finds what is left.'],
-    setup: b.setup,
     batch: (inBatch) => [`DELETE FROM ${b.rel}`, `  WHERE ${inBatch}${b.condition ? ` AND (${b.condition})` : ''};`],
   });
 }

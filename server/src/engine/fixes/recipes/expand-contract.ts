@@ -102,9 +102,7 @@ export interface BatchedUpdate {
 export function batchedUpdateSql(b: BatchedUpdate): string {
   const size = b.batchSize ?? BATCH_SIZE;
   return keysetLoopSql({
-    rel: b.rel,
-    pk: b.pk,
-    pkType: b.pkType,
+    ...b,
     size,
     comments: [`-- ${b.what}, ${size} rows at a time in ${b.pk} order, committing each batch.`, '-- Safe to run again: rows already done are skipped.'],
     batch: (inBatch) => [`UPDATE ${b.rel} SET ${b.set}`, `  WHERE ${inBatch} AND (${b.pending});`],
