@@ -13,11 +13,12 @@
  * SAFE_MIGRATIONS_COMPILE_CACHE: unset for the default folder, `off` to never read or write a cache,
  * or a folder to keep it in.
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
+import { writeAtomically } from './write-atomically';
 
 export const COMPILE_CACHE_ENV = 'SAFE_MIGRATIONS_COMPILE_CACHE';
 
@@ -87,13 +88,8 @@ export function runWithCompileCache(bundle: string, options: CompileCacheOptions
 function saveCache(cacheFile: string, script: Script, beforeSave: (() => void) | undefined): void {
   try {
     beforeSave?.();
-    const data = script.createCachedData();
-    const folder = dirname(cacheFile);
-    mkdirSync(folder, { recursive: true, mode: 0o700 });
-    const temporary = `${cacheFile}.${process.pid}.tmp`;
-    writeFileSync(temporary, data, { mode: 0o600 });
-    renameSync(temporary, cacheFile);
-    removeStaleCaches(folder, cacheFile);
+    writeAtomically(cacheFile, script.createCachedData(), { file: 0o600, folder: 0o700 });
+    removeStaleCaches(dirname(cacheFile), cacheFile);
   } catch {
     // Only a missed speed-up.
   }

@@ -7,11 +7,12 @@
  * history that grew by one migration therefore boots from the cached state of the one before it.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { writeAtomically } from '../../node/write-atomically';
 import type { HistoryProblem } from '../report';
 
 /** The prebuilt empty data directory beside the bundled host (dist/pglite-datadir.tgz). */
@@ -85,13 +86,6 @@ function failuresPath(cacheDir: string, key: string): string {
 }
 
 /** Write to a temporary name and rename: a concurrent reader never sees half a file. */
-function writeAtomically(path: string, bytes: Uint8Array): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, bytes);
-  renameSync(tmp, path);
-}
-
 function evictOld(cacheDir: string): void {
   try {
     const entries = readdirSync(cacheDir)
